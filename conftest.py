@@ -1,0 +1,46 @@
+"""Project-wide pytest configuration: Hypothesis profiles and FastAPI version guards."""
+
+from __future__ import annotations
+
+import os
+
+import fastapi
+import pytest
+from hypothesis import settings
+
+from lessons.testkit import parse_version
+
+# Hypothesis profiles.
+# - "dev" (the default): quick, so a learner re-running one lesson waits seconds.
+# - "ci": more examples and derandomized, so CI is thorough and every run is identical.
+# Select one with HYPOTHESIS_PROFILE=ci (CI=true selects "ci" automatically).
+settings.register_profile("dev", max_examples=40, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip tests marked `@pytest.mark.fastapi(since=..., before=...)` on other versions.
+
+    The reason names the needed and the installed version, for example
+    "needs FastAPI >= 0.135, installed 0.118.3".
+    """
+    installed = fastapi.__version__
+    for marker in item.iter_markers(name="fastapi"):
+        unknown = set(marker.kwargs) - {"since", "before"}
+        if marker.args or unknown or not marker.kwargs:
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.fastapi(since='0.NNN') and/or before='0.NNN'"
+            )
+        since = marker.kwargs.get("since")
+        before = marker.kwargs.get("before")
+        if since is not None and parse_version(installed) < parse_version(since):
+            pytest.skip(f"needs FastAPI >= {since}, installed {installed}")
+        if before is not None and parse_version(installed) >= parse_version(before):
+            pytest.skip(f"needs FastAPI < {before}, installed {installed}")

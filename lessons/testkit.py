@@ -1,0 +1,130 @@
+"""Test helpers that several lessons share.
+
+Kept deliberately small: a lesson should read top to bottom on its own, so only what at
+least three lessons need lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastapi
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """Turn "0.118.3" (or "0.135") into (0, 118, 3) for comparisons."""
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+FASTAPI_VERSION: tuple[int, ...] = parse_version(fastapi.__version__)
+
+
+def fastapi_at_least(version: str) -> bool:
+    """True when the installed FastAPI is `version` or newer."""
+    return FASTAPI_VERSION >= parse_version(version)
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running Uvicorn process and the address it listens on."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+    output: list[str]
+
+
+def _free_loopback_socket() -> socket.socket:
+    # Binding port 0 lets the kernel choose a free port; handing the bound socket to
+    # Uvicorn (--fd) means no other process can take the port between choice and use.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.set_inheritable(True)
+    return sock
+
+
+@contextmanager
+def serve(
+    app_path: str,
+    *uvicorn_args: str,
+    env: dict[str, str] | None = None,
+    ready_line: str = "Application startup complete",
+    timeout: float = 20.0,
+) -> Iterator[Server]:
+    """Run `uvicorn app_path` in a real process on a free loopback port.
+
+    Readiness is an event, not a guess: we wait for Uvicorn to print `ready_line`.
+    The process is terminated (SIGTERM, then SIGKILL) when the block exits.
+    """
+    sock = _free_loopback_socket()
+    host, port = sock.getsockname()
+    command: Sequence[str] = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app_path,
+        "--fd",
+        str(sock.fileno()),
+        *uvicorn_args,
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        pass_fds=(sock.fileno(),),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    sock.close()  # the child holds its own copy of the listening socket
+    assert process.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    output: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            lines.put(line)
+        lines.put(None)  # end of output: the process exited
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        while True:
+            try:
+                line = lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(
+                    f"Uvicorn did not print {ready_line!r} within {timeout}s:\n" + "".join(output)
+                ) from None
+            if line is None:
+                raise AssertionError(
+                    f"Uvicorn exited (code {process.wait()}) before it was ready:\n"
+                    + "".join(output)
+                )
+            if ready_line in line:
+                break
+        yield Server(process=process, base_url=f"http://{host}:{port}", output=output)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        reader.join(timeout=10)  # the pipe reaches end-of-file once the process is gone
+        process.stdout.close()
