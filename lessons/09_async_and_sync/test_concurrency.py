@@ -1,0 +1,111 @@
+"""Lesson 09 claims: blocking in `async def` serialises requests; threads and `await` do not.
+
+Each claim is measured twice over: structurally (the app's `in_flight` gauge records how
+many handlers were inside their slow part at the same moment, which no machine load can
+fake) and by wall time, as a ratio with a wide margin, never as an absolute duration.
+"""
+
+import asyncio
+import functools
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from .app import WORK_SECONDS, app, in_flight
+
+REQUESTS = 4  # sent at the same moment; the serial case takes REQUESTS * WORK_SECONDS
+
+
+@dataclass(frozen=True)
+class Burst:
+    """What happened when REQUESTS identical requests were sent at once."""
+
+    elapsed: float  # wall time until the last response arrived
+    peak: int  # the most handlers inside their slow part at the same moment
+    loop_thread: int  # the thread running the event loop
+    work_threads: frozenset[int]  # the threads that did the slow work
+
+
+async def send_burst(path: str) -> Burst:
+    in_flight.reset()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        # Warm-up, untimed: the first request on a new loop pays one-off costs (lazy
+        # imports, starting the thread pool) that would otherwise blur the comparison.
+        assert (await client.get("/whereami/def")).status_code == 200
+        start = time.perf_counter()
+        responses = await asyncio.gather(*(client.get(path) for _ in range(REQUESTS)))
+        elapsed = time.perf_counter() - start
+    assert [r.status_code for r in responses] == [200] * REQUESTS
+    return Burst(
+        elapsed=elapsed,
+        peak=in_flight.peak,
+        loop_thread=threading.get_ident(),
+        work_threads=frozenset(r.json()["work_thread"] for r in responses),
+    )
+
+
+@functools.cache
+def burst(path: str) -> Burst:
+    """Measure each endpoint once per test process; several tests read the same burst."""
+    return asyncio.run(send_burst(path))
+
+
+def test_blocking_call_in_async_handler_serialises_requests() -> None:
+    """`time.sleep` inside `async def` blocks the loop: concurrent requests run one at a time."""
+    measured = burst("/work/blocking-in-async")
+    assert measured.peak == 1, f"{measured.peak} blocking async handlers overlapped"
+    assert measured.work_threads == {measured.loop_thread}, "the work ran off the loop"
+    # One at a time means the burst lasts at least REQUESTS slow sections back to back.
+    assert measured.elapsed >= REQUESTS * WORK_SECONDS
+
+
+def test_blocking_call_in_def_handler_runs_concurrently() -> None:
+    """The same `time.sleep` in a `def` handler runs in worker threads, side by side."""
+    measured = burst("/work/blocking-in-def")
+    assert measured.peak >= 2, "def handlers never overlapped: they did not run concurrently"
+    assert measured.loop_thread not in measured.work_threads
+
+
+def test_awaited_sleep_runs_concurrently_on_the_loop_thread() -> None:
+    """`await asyncio.sleep` yields to the loop: requests overlap with no thread at all."""
+    measured = burst("/work/awaited-sleep")
+    assert measured.peak >= 2, "awaiting handlers never overlapped"
+    assert measured.work_threads == {measured.loop_thread}, "awaiting needs no extra thread"
+
+
+def test_run_in_threadpool_rescues_blocking_code() -> None:
+    """`await run_in_threadpool(blocking)` in `async def` moves the work off the loop."""
+    measured = burst("/work/rescued-run-in-threadpool")
+    assert measured.peak >= 2, "work sent to the thread pool never overlapped"
+    assert measured.loop_thread not in measured.work_threads
+
+
+def test_anyio_to_thread_rescues_blocking_code() -> None:
+    """`await anyio.to_thread.run_sync(blocking)` in `async def` moves the work off the loop."""
+    measured = burst("/work/rescued-to-thread")
+    assert measured.peak >= 2, "work sent to a thread never overlapped"
+    assert measured.loop_thread not in measured.work_threads
+
+
+@pytest.mark.parametrize(
+    "concurrent_path",
+    [
+        "/work/blocking-in-def",
+        "/work/awaited-sleep",
+        "/work/rescued-run-in-threadpool",
+        "/work/rescued-to-thread",
+    ],
+)
+def test_serialised_burst_takes_several_times_longer(concurrent_path: str) -> None:
+    """Wall time agrees: the blocking async burst is >= 2x slower than each concurrent one."""
+    # Ideally REQUESTS (4) times slower; asserting half of that leaves room for a busy machine.
+    serial = burst("/work/blocking-in-async").elapsed
+    concurrent = burst(concurrent_path).elapsed
+    assert serial >= 2 * concurrent, (
+        f"blocking async burst {serial:.3f}s vs {concurrent_path} {concurrent:.3f}s: "
+        f"expected a ratio of about {REQUESTS}, got {serial / concurrent:.1f}"
+    )
