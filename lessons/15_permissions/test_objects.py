@@ -1,0 +1,69 @@
+"""Lesson 15 claims about object-level authorisation: whose article, whose note."""
+
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from . import app as lesson
+from .app import Role
+from .support import bearer
+
+client = TestClient(lesson.app)
+
+
+def test_editor_edits_own_article_but_not_someone_elses() -> None:
+    """bob (editor) may edit his article (200) but not carol's (403, left unchanged)."""
+    bob = bearer("bob")
+    own = client.put("/articles/1", json={"title": "Edited by bob"}, headers=bob)
+    assert own.status_code == 200
+    assert own.json()["title"] == "Edited by bob"
+    others = client.put("/articles/2", json={"title": "Defaced"}, headers=bob)
+    assert others.status_code == 403
+    assert others.json() == {"detail": "Not your article"}
+    assert lesson.ARTICLES[2].title == "Carol on caching", "the refused edit changed nothing"
+    missing = client.put("/articles/999", json={"title": "x"}, headers=bob)
+    assert missing.status_code == 404
+
+
+@given(
+    username=st.sampled_from(sorted(lesson.USERS)),
+    article_id=st.sampled_from(sorted(lesson.ARTICLES)),
+)
+def test_article_edits_follow_the_ownership_rule_for_any_pair(
+    username: str, article_id: int
+) -> None:
+    """Hypothesis: authors edit their own articles, admins any, viewers none; others get 403."""
+    role = lesson.USERS[username].role
+    author = lesson.ARTICLES[article_id].author
+    # The rule in words, written independently of may_edit_article():
+    expected = 200 if role == Role.ADMIN or (role == Role.EDITOR and author == username) else 403
+    response = client.put(
+        f"/articles/{article_id}", json={"title": f"by {username}"}, headers=bearer(username)
+    )
+    assert response.status_code == expected, (username, role, author, response.text)
+
+
+def test_someone_elses_private_note_is_indistinguishable_from_a_missing_one() -> None:
+    """Private objects answer 404 to non-owners, byte for byte what a missing id gets."""
+    bob = bearer("bob")
+    assert client.get("/notes/1", headers=bob).status_code == 200
+    carols = client.get("/notes/2", headers=bob)
+    missing = client.get("/notes/999", headers=bob)
+    assert carols.status_code == missing.status_code == 404
+    assert carols.content == missing.content
+    assert dict(carols.headers) == dict(missing.headers)
+
+
+@given(
+    # Existing ids (everyone's notes) as well as any other integer.
+    note_id=st.sampled_from(sorted(lesson.NOTES)) | st.integers(min_value=-(2**63), max_value=2**63)
+)
+def test_probing_note_ids_reveals_only_your_own_notes(note_id: int) -> None:
+    """Hypothesis: for any id, bob gets 200 only for his notes and the one same 404 otherwise."""
+    response = client.get(f"/notes/{note_id}", headers=bearer("bob"))
+    note = lesson.NOTES.get(note_id)
+    if note is not None and note.owner == "bob":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Note not found"}

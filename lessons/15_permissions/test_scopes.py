@@ -1,0 +1,79 @@
+"""Lesson 15 claims about OAuth2 scopes: Security(..., scopes=[...]) and what a token may do."""
+
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from . import app as lesson
+from .app import Permission
+from .support import ACTIONS, ALL_SCOPES, bearer, perform
+
+client = TestClient(lesson.app)
+
+
+def test_missing_scope_is_403_naming_the_scope() -> None:
+    """An admin token granted only articles:read may read, but writing is 403 naming the scope."""
+    read_only = bearer("alice", scopes=["articles:read"])
+    assert client.get("/articles", headers=read_only).status_code == 200
+    response = client.post("/articles", json={"title": "New"}, headers=read_only)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Missing scope: articles:write"}
+    assert (
+        response.headers["www-authenticate"]
+        == 'Bearer error="insufficient_scope", scope="articles:write"'
+    )
+
+
+@given(granted=st.sets(st.sampled_from(ALL_SCOPES)), permission=st.sampled_from(list(Permission)))
+def test_a_token_opens_exactly_the_routes_its_scopes_cover(
+    granted: set[str], permission: Permission
+) -> None:
+    """Hypothesis: for an admin token with any set of scopes, an action succeeds iff covered."""
+    action = ACTIONS[permission]
+    response = perform(action, bearer("alice", scopes=sorted(granted)))
+    if permission in granted:
+        assert response.status_code == action.success
+    else:
+        assert response.status_code == 403
+        assert response.json() == {"detail": f"Missing scope: {permission}"}
+
+
+def test_login_grants_only_requested_scopes_the_role_allows() -> None:
+    """dave (viewer) asks for read and write: the token gets read only, and cannot write."""
+    response = client.post(
+        "/token",
+        data={
+            "username": "dave",
+            "password": "dave-demo-pass",
+            "scope": "articles:read articles:write",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["scope"] == "articles:read"
+    headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    assert client.get("/articles", headers=headers).status_code == 200
+    refused = client.post("/articles", json={"title": "New"}, headers=headers)
+    assert refused.json() == {"detail": "Missing scope: articles:write"}
+
+
+def test_unknown_scope_at_login_is_400() -> None:
+    """Asking for a scope that does not exist is an error, not silently ignored."""
+    response = client.post(
+        "/token",
+        data={"username": "dave", "password": "wrong", "scope": "articles:read everything"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Unknown scope: everything"}
+
+
+def test_openapi_declares_the_scopes_and_each_routes_requirement() -> None:
+    """The password flow lists every scope; guarded routes name theirs, notes need none."""
+    schema = client.get("/openapi.json").json()
+    flow = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]
+    assert flow["tokenUrl"] == "token"
+    assert set(flow["scopes"]) == set(ALL_SCOPES)
+    paths = schema["paths"]
+    assert paths["/users/{username}"]["delete"]["security"] == [
+        {"OAuth2PasswordBearer": ["users:manage"]}
+    ]
+    assert paths["/notes/{note_id}"]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
