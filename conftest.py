@@ -25,22 +25,26 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Skip tests marked `@pytest.mark.fastapi(since=..., before=...)` on other versions.
 
     The reason names the needed and the installed version, for example
-    "needs FastAPI >= 0.135, installed 0.118.3".
+    "needs FastAPI >= 0.135, installed 0.118.3". Skipping at collection (rather than inside
+    the test) makes the summary point at the test itself.
     """
     installed = fastapi.__version__
-    for marker in item.iter_markers(name="fastapi"):
-        unknown = set(marker.kwargs) - {"since", "before"}
-        if marker.args or unknown or not marker.kwargs:
-            raise pytest.UsageError(
-                f"{item.nodeid}: use @pytest.mark.fastapi(since='0.NNN') and/or before='0.NNN'"
-            )
-        since = marker.kwargs.get("since")
-        before = marker.kwargs.get("before")
-        if since is not None and parse_version(installed) < parse_version(since):
-            pytest.skip(f"needs FastAPI >= {since}, installed {installed}")
-        if before is not None and parse_version(installed) >= parse_version(before):
-            pytest.skip(f"needs FastAPI < {before}, installed {installed}")
+    for item in items:
+        for marker in item.iter_markers(name="fastapi"):
+            unknown = set(marker.kwargs) - {"since", "before"}
+            if marker.args or unknown or not marker.kwargs:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: use @pytest.mark.fastapi(since='0.NNN') and/or before='0.NNN'"
+                )
+            since = marker.kwargs.get("since")
+            before = marker.kwargs.get("before")
+            if since is not None and parse_version(installed) < parse_version(since):
+                reason = f"needs FastAPI >= {since}, installed {installed}"
+                item.add_marker(pytest.mark.skip(reason=reason))
+            if before is not None and parse_version(installed) >= parse_version(before):
+                reason = f"needs FastAPI < {before}, installed {installed}"
+                item.add_marker(pytest.mark.skip(reason=reason))
