@@ -61,7 +61,9 @@ def serve(
     *uvicorn_args: str,
     env: dict[str, str] | None = None,
     ready_line: str = "Application startup complete",
-    timeout: float = 20.0,
+    # Only an upper bound: readiness is detected from the log line, so a generous limit
+    # costs nothing on a fast machine and keeps a loaded CI machine from failing.
+    timeout: float = 60.0,
 ) -> Iterator[Server]:
     """Run `uvicorn app_path` in a real process on a free loopback port.
 
