@@ -51,6 +51,9 @@ def _free_loopback_socket() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    # Listening here, before Uvicorn starts, means a connection made right after the ready
+    # line waits in the backlog instead of being refused while Uvicorn sets up.
+    sock.listen(128)
     sock.set_inheritable(True)
     return sock
 

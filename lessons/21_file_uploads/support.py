@@ -1,0 +1,106 @@
+"""Test helpers for lesson 21: hand-built multipart bodies, a counting upload stream."""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from .app import app, get_upload_dir
+
+BOUNDARY = "lesson21boundary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def part_head(
+    field: str = "file",
+    filename: bytes | None = b"upload.bin",
+    content_type: str = "text/plain",
+) -> bytes:
+    """The opening of one part, the file name written raw (no escaping); None: no filename."""
+    disposition = f'Content-Disposition: form-data; name="{field}"'.encode()
+    if filename is not None:
+        disposition += b'; filename="' + filename + b'"'
+    return (
+        f"--{BOUNDARY}\r\n".encode()
+        + disposition
+        + f"\r\nContent-Type: {content_type}\r\n\r\n".encode()
+    )
+
+
+CLOSING = f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+def multipart_body(
+    content: bytes, filename: bytes | None = b"upload.bin", content_type: str = "text/plain"
+) -> bytes:
+    """A complete one-file multipart body around `content`."""
+    return part_head(filename=filename, content_type=content_type) + content + CLOSING
+
+
+class UploadStream:
+    """A multipart upload of `file_size` zero bytes, produced chunk by chunk as it is read.
+
+    Nothing is generated before the server asks for it, so `body_bytes_read` tells how much
+    of the upload the server actually pulled in, and the client never holds the whole body.
+    """
+
+    def __init__(self, file_size: int, chunk_size: int = 64 * 1024, field: str = "file") -> None:
+        self.file_size = file_size
+        self.chunk_size = chunk_size
+        self.head = part_head(field=field, content_type="text/plain")
+        self.body_size = len(self.head) + file_size + len(CLOSING)
+        self.body_bytes_read = 0
+        self._file_bytes_left = file_size
+        self._stage = "head"
+
+    def __aiter__(self) -> "UploadStream":
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._stage == "head":
+            self._stage = "file"
+            chunk = self.head
+        elif self._stage == "file" and self._file_bytes_left > 0:
+            size = min(self.chunk_size, self._file_bytes_left)
+            self._file_bytes_left -= size
+            chunk = bytes(size)
+        elif self._stage == "file":
+            self._stage = "done"
+            chunk = CLOSING
+        else:
+            raise StopAsyncIteration
+        self.body_bytes_read += len(chunk)
+        return chunk
+
+
+def asgi_client(target: FastAPI = app) -> httpx.AsyncClient:
+    """An httpx client that calls the app in-process and streams request bodies to it.
+
+    (The synchronous TestClient reads a streamed request body completely before the app
+    sees any of it, which would defeat every memory measurement in this lesson.)
+    """
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=target), base_url="http://test")
+
+
+@contextmanager
+def fresh_upload_dir() -> Iterator[Path]:
+    """A new empty upload directory for one block (one Hypothesis example), then removed.
+
+    It is `<new temporary directory>/uploads`: a file that escaped one level up would show
+    up next to it, in its parent.
+    """
+    with tempfile.TemporaryDirectory() as name:
+        directory = Path(name) / "uploads"
+        directory.mkdir()
+        previous = app.dependency_overrides.get(get_upload_dir)
+        app.dependency_overrides[get_upload_dir] = lambda: directory
+        try:
+            yield directory
+        finally:
+            if previous is None:
+                app.dependency_overrides.pop(get_upload_dir, None)
+            else:
+                app.dependency_overrides[get_upload_dir] = previous
