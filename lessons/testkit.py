@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import fastapi
 
@@ -34,6 +35,34 @@ FASTAPI_VERSION: tuple[int, ...] = parse_version(fastapi.__version__)
 def fastapi_at_least(version: str) -> bool:
     """True when the installed FastAPI is `version` or newer."""
     return FASTAPI_VERSION >= parse_version(version)
+
+
+def http_scope(
+    path: str,
+    *,
+    method: str = "GET",
+    query_string: bytes = b"",
+    headers: list[tuple[bytes, bytes]] | None = None,
+    server: tuple[str, int] = ("testserver", 80),
+) -> dict[str, Any]:
+    """An ASGI HTTP scope for driving an app by hand, with no test client in between.
+
+    Lesson 01 spells this dictionary out to teach it; later lessons build it here.
+    """
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query_string,
+        "headers": [(b"host", b"testserver")] if headers is None else headers,
+        "client": ("127.0.0.1", 50000),
+        "server": server,
+    }
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from fastapi.exceptions import FastAPIError
 from fastapi.testclient import TestClient
 from starlette.types import Message, Scope
 
-from lessons.testkit import fastapi_at_least, serve
+from lessons.testkit import fastapi_at_least, http_scope, serve
 
 from . import app as lesson
 from .app import EVENTS, app
@@ -42,20 +42,7 @@ def run_by_hand(path: str, query: bytes = b"") -> None:
     `send` logs into EVENTS the moment the server side hands each message over, so the
     log shows exactly where teardown falls relative to the bytes going out.
     """
-    scope: Scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query,
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    scope: Scope = http_scope(path, query_string=query)
 
     async def exchange() -> None:
         request_read = False

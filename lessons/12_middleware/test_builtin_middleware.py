@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import Message
 
-from lessons.testkit import parse_version, serve
+from lessons.testkit import http_scope, parse_version, serve
 
 from .app import app
 
@@ -102,20 +102,9 @@ def test_malformed_host_port_is_ignored_by_starlette_0x_and_rejected_by_1_10() -
 def call_asgi(headers: list[tuple[bytes, bytes]], path: str = "/hello") -> Message:
     """Send one raw request to the app (no client library to tidy the headers first)."""
     path, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("api.example.com", 80),
-    }
+    scope = http_scope(
+        path, query_string=query.encode(), headers=headers, server=("api.example.com", 80)
+    )
     sent: list[Message] = []
 
     async def receive() -> Message:
