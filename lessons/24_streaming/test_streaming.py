@@ -1,0 +1,161 @@
+"""Lesson 24 claims: StreamingResponse sends chunks as they come, in flat memory, stops cleanly."""
+
+import asyncio
+import tracemalloc
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from lessons.testkit import Server, serve
+
+from .app import CHUNK_SIZE, MAX_DOWNLOAD, app
+from .asgi_call import call
+
+client = TestClient(app)
+
+PATIENCE = 30.0  # seconds any single step may take on a loaded machine; never waited normally
+
+MB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """One real Uvicorn process for the tests that need a real socket."""
+    with serve("lessons.24_streaming.app:app") as running:
+        yield running
+
+
+# --- chunks as they come -----------------------------------------------------------------
+
+
+def test_client_reads_each_chunk_before_the_generator_finishes(server: Server) -> None:
+    """Each line reaches the client while the generator still waits for the next step."""
+    job = uuid.uuid4().hex  # unique per test run: the server process is shared
+    with (
+        httpx.Client(base_url=server.base_url, timeout=PATIENCE) as http,
+        http.stream("GET", f"/jobs/{job}/progress") as response,
+    ):
+        assert response.status_code == 200
+        lines = response.iter_lines()
+        # The generator cannot finish before it receives "done", and the test sends
+        # "done" only after reading these lines: so each arrived mid-stream.
+        assert next(lines) == f"watching job {job}"
+        for step in ("compiling", "testing", "done"):
+            http.post(f"/jobs/{job}/steps", params={"step": step}).raise_for_status()
+            assert next(lines) == step
+        assert list(lines) == [], "after 'done' the generator returns and the body ends"
+
+
+def test_client_disconnect_stops_the_generator_and_runs_its_cleanup(server: Server) -> None:
+    """Closing the connection mid-stream cancels the endless generator; its finally runs."""
+    feed = uuid.uuid4().hex
+    with (
+        httpx.Client(base_url=server.base_url, timeout=PATIENCE) as http,
+        http.stream("GET", f"/feeds/{feed}") as response,
+    ):
+        lines = response.iter_lines()
+        assert [next(lines), next(lines)] == ["tick 0", "tick 1"]
+    # Leaving the block with the body unread closes the TCP connection.
+
+    # The cleanup happens in another process. This request waits on the server side for
+    # the generator's `finally` (an event, not a poll), bounded by `wait` seconds.
+    with httpx.Client(base_url=server.base_url, timeout=PATIENCE + 5) as http:
+        report = http.get(f"/feeds/{feed}/cleanup", params={"wait": PATIENCE}).json()
+    assert report["cleaned_up"] is True, "the generator's finally never ran"
+    assert report["ticks_sent"] >= 2
+    assert report["ended_by"] == "CancelledError", (
+        "Starlette noticed the disconnect and cancelled the stream at the generator's await"
+    )
+
+
+# --- flat memory --------------------------------------------------------------------------
+
+
+def peak_memory_while_downloading(path: str, size: int) -> tuple[int, int, int]:
+    """Download through the bare ASGI app; return (bytes received, chunks, traced peak)."""
+    received = chunks = 0
+
+    def count(chunk: bytes) -> None:
+        nonlocal received, chunks
+        if chunk:
+            # Piece k starts with its own number: proof the bytes are the right ones.
+            assert chunk[:16] == f"{chunks:015d}\n".encode() or path.endswith("buffered")
+            received += len(chunk)
+            chunks += 1
+
+    # Warm up first: the first call imports modules and starts worker threads, one-off
+    # allocations that have nothing to do with the body.
+    asyncio.run(call(app, path, f"size={CHUNK_SIZE}", lambda chunk: None))
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start = asyncio.run(call(app, path, f"size={size}", count))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert start["status"] == 200
+    return received, chunks, peak
+
+
+def test_large_download_streams_in_flat_memory() -> None:
+    """50 MB go through StreamingResponse while traced memory peaks below 5 MB."""
+    size = 50 * MB
+    received, chunks, peak = peak_memory_while_downloading("/download", size)
+    assert received == size
+    assert peak < 5 * MB, f"peak {peak / MB:.1f} MB: the body was accumulated somewhere"
+    assert chunks == size // CHUNK_SIZE, "one body message per generator chunk"
+
+
+def test_buffered_download_holds_the_whole_body_in_memory() -> None:
+    """The same bytes built into one Response first: the peak exceeds the body size."""
+    size = 20 * MB
+    received, chunks, peak = peak_memory_while_downloading("/download-buffered", size)
+    assert received == size
+    assert chunks == 1, "a plain Response sends its body in one message"
+    assert peak > size, f"peak {peak / MB:.1f} MB: the whole body was in memory at once"
+
+
+def test_streamed_bytes_equal_the_buffered_bytes() -> None:
+    """Streaming changes how the bytes travel, not which bytes: same body, Content-Length set."""
+    size = 3 * CHUNK_SIZE + 123  # a partial last chunk too
+    streamed = client.get("/download", params={"size": size})
+    buffered = client.get("/download-buffered", params={"size": size})
+    assert streamed.content == buffered.content
+    assert len(streamed.content) == size
+    assert streamed.headers["content-length"] == str(size)
+    assert streamed.headers["content-type"] == "application/octet-stream"
+
+
+@pytest.mark.parametrize("size", [-1, MAX_DOWNLOAD + 1, "lots"])
+def test_download_size_is_validated(size: object) -> None:
+    """A size outside 0..MAX_DOWNLOAD (or not a number) is a 422, never a huge stream."""
+    response = client.get("/download", params={"size": str(size)})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "size"]
+
+
+# --- which thread runs the generator -----------------------------------------------------
+
+
+def thread_report(path: str) -> tuple[str, list[str]]:
+    """(event loop thread id, [thread id of each generator step]) as the app reports them."""
+    lines = client.get(path).text.splitlines()
+    loop = lines[0].removeprefix("event loop ")
+    steps = [line.removeprefix("generator ") for line in lines[1:]]
+    assert len(steps) == 3, lines
+    return loop, steps
+
+
+def test_sync_generator_runs_in_a_worker_thread() -> None:
+    """A plain (sync) generator is iterated in a worker thread, off the event loop."""
+    loop, steps = thread_report("/threads/sync-generator")
+    assert all(step != loop for step in steps), (loop, steps)
+
+
+def test_async_generator_runs_on_the_event_loop_thread() -> None:
+    """An async generator is iterated on the event loop's own thread."""
+    loop, steps = thread_report("/threads/async-generator")
+    assert all(step == loop for step in steps), (loop, steps)
