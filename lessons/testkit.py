@@ -44,6 +44,7 @@ def http_scope(
     query_string: bytes = b"",
     headers: list[tuple[bytes, bytes]] | None = None,
     server: tuple[str, int] = ("testserver", 80),
+    client: tuple[str, int] = ("127.0.0.1", 50000),
 ) -> dict[str, Any]:
     """An ASGI HTTP scope for driving an app by hand, with no test client in between.
 
@@ -60,7 +61,7 @@ def http_scope(
         "root_path": "",
         "query_string": query_string,
         "headers": [(b"host", b"testserver")] if headers is None else headers,
-        "client": ("127.0.0.1", 50000),
+        "client": client,
         "server": server,
     }
 

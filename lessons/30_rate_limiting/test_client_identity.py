@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.types import Message
 
-from lessons.testkit import serve
+from lessons.testkit import http_scope, serve
 
 from .app import LOGIN_LIMIT, SEARCH_LIMIT, app, create_app
 from .conftest import FakeClock
@@ -131,20 +131,12 @@ def raw_get(
     """GET each path with a hand-built ASGI scope; return each status and JSON body."""
 
     async def get(path: str) -> Message:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "root_path": "",
-            "query_string": b"q=mug",
-            "headers": [(b"host", b"testserver"), *headers],
-            "client": (peer, 50000),
-            "server": ("testserver", 80),
-        }
+        scope = http_scope(
+            path,
+            query_string=b"q=mug",
+            headers=[(b"host", b"testserver"), *headers],
+            client=(peer, 50000),
+        )
         sent: list[Message] = []
 
         async def receive() -> Message:

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from starlette.types import ASGIApp, Message
 
+from lessons.testkit import http_scope
+
 from .app import app, db_logger, logger
 
 
@@ -52,20 +54,7 @@ async def raw_request(
     target: ASGIApp, path: str, headers: list[tuple[bytes, bytes]], method: str = "GET"
 ) -> RawResponse:
     """Call an ASGI app with a hand-built scope: header bytes arrive exactly as given."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    scope = http_scope(path, method=method, headers=[(b"host", b"testserver"), *headers])
     sent: list[Message] = []
 
     async def receive() -> Message:
