@@ -4,11 +4,18 @@ nox -s tests      # the suite on Python 3.11, 3.12 and 3.13 with the newest rele
 nox -s compat     # the suite once per FastAPI version of the matrix (Python 3.11)
 nox -s lint       # ruff check + ruff format --check
 nox -s types      # mypy (strict) over lessons/ and the root files
+nox -s postgres   # the database lessons against a throwaway PostgreSQL server
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nox
@@ -29,7 +36,7 @@ FASTAPI_VERSIONS = [
 
 nox.options.default_venv_backend = "uv|venv"  # uv when installed, plain venv otherwise
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "compat", "lint", "types"]
+nox.options.sessions = ["tests", "compat", "lint", "types", "postgres"]
 
 
 def _add_pyenv_pythons_to_path() -> None:
@@ -96,3 +103,94 @@ def types(session: nox.Session) -> None:
     # Lesson folders start with digits, so mypy must be given the package (-p), not paths.
     session.run("mypy", "-p", "lessons")
     session.run("mypy", "conftest.py", "noxfile.py")
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+#: The lessons whose database tests also run on PostgreSQL (see lessons/testkit.py).
+DATABASE_LESSONS = [
+    "lessons/18_databases",
+    "lessons/19_async_databases",
+    "lessons/20_migrations",
+    "lessons/37_crud_capstone",
+]
+
+
+def _postgres_bindir(session: nox.Session) -> Path:
+    """Where initdb and pg_ctl live, installing the Debian package when they are missing."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found and shutil.which("apt-get"):
+        session.log("PostgreSQL is not installed: installing the Debian package")
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", "-qq", external=True, env=env)
+        session.run("apt-get", "install", "-y", "-qq", "postgresql", external=True, env=env)
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        session.error("PostgreSQL binaries not found and apt-get is unavailable")
+    return found[-1].parent  # the newest major version
+
+
+@contextmanager
+def _throwaway_postgres(session: nox.Session) -> Iterator[str]:
+    """Start a private PostgreSQL server on a free loopback port; yield its URL; remove it.
+
+    The data directory is a temporary folder, authentication is `trust` for loopback only,
+    and durability is switched off (fsync) because the data is thrown away anyway.
+    PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
+    """
+    bindir = _postgres_bindir(session)
+    workdir = Path(tempfile.mkdtemp(prefix="lessons-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(workdir, user="postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as probe:  # a free port; the server binds it a moment later
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = workdir / "data"
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {workdir} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+
+    def pg(*args: str) -> None:
+        session.run(*as_user, *args, external=True, silent=True)
+
+    pg(str(bindir / "initdb"), "-D", str(data), "-U", "lessons", "--auth=trust", "-E", "UTF8")
+    pg(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(workdir / "log"),
+        "-w",
+        "start",
+    )
+    try:
+        yield f"postgresql+psycopg://lessons@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            check=False,
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@nox.session(python="3.11")
+def postgres(session: nox.Session) -> None:
+    """Lessons 18, 19, 20 and 37 against a real, throwaway PostgreSQL server."""
+    session.install("-e", ".[test]")
+    with _throwaway_postgres(session) as url:
+        session.log(f"PostgreSQL at {url}")
+        session.run(
+            "python",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            *DATABASE_LESSONS,
+            *session.posargs,
+            env={"LESSONS_DATABASE_URL": url},
+        )

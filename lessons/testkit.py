@@ -163,3 +163,66 @@ def serve(
                 process.wait()
         reader.join(timeout=10)  # the pipe reaches end-of-file once the process is gone
         process.stdout.close()
+
+
+# --- databases (lessons 18, 19, 20 and 37) ------------------------------------------------
+
+#: Set this to a PostgreSQL server URL (any database on it the user may connect to, and a
+#: user allowed to CREATE DATABASE) to run the database lessons against PostgreSQL instead
+#: of SQLite, e.g. ``postgresql+psycopg://lessons@127.0.0.1:5432/postgres``.
+#: ``nox -s postgres`` starts a throwaway server and sets it for you.
+DATABASE_URL_ENV = "LESSONS_DATABASE_URL"
+
+
+def database_server_url() -> str | None:
+    """The PostgreSQL server the tests should use, or None for the SQLite default."""
+    return os.environ.get(DATABASE_URL_ENV) or None
+
+
+@contextmanager
+def isolated_database(directory: Path) -> Iterator[str]:
+    """A fresh, empty database for one test, as a synchronous SQLAlchemy URL string.
+
+    SQLite (the default): a new file inside `directory` (use pytest's `tmp_path`).
+    PostgreSQL (when LESSONS_DATABASE_URL is set): a new database with a random name on that
+    server, dropped afterwards. Either way nothing leaks between tests, and tests may run in
+    parallel (pytest -n 2) because no two of them ever share a database.
+    """
+    # Imported here so lessons that never touch a database do not pay for SQLAlchemy.
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = database_server_url()
+    if server is None:
+        yield f"sqlite:///{directory / 'lesson.db'}"
+        return
+    name = f"lessons_{uuid4().hex[:16]}"
+    # CREATE/DROP DATABASE cannot run inside a transaction, hence AUTOCOMMIT.
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                # FORCE (PostgreSQL 13+) ends sessions a failed test may have left open.
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def async_database_url(url: str) -> str:
+    """The same database as `url`, spelled for SQLAlchemy's asyncio engine.
+
+    SQLite needs the aiosqlite driver; psycopg 3 speaks both, so PostgreSQL URLs that name
+    it are already usable; a bare postgresql:// URL is pointed at psycopg.
+    """
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}[backend]
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
