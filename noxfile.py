@@ -2,9 +2,13 @@
 
 nox -s tests      # the suite on Python 3.11, 3.12 and 3.13 with the newest releases
 nox -s compat     # the suite once per FastAPI version of the matrix (Python 3.11)
+nox -s report     # runs compat, then writes COMPATIBILITY.md (on CI: fails if stale)
 nox -s lint       # ruff check + ruff format --check
 nox -s types      # mypy (strict) over lessons/ and the root files
 nox -s postgres   # the database lessons against a throwaway PostgreSQL server
+nox -s coverage   # branch coverage of all lesson code (apps, helpers), required 100%
+nox -s contract   # Schemathesis fuzzes every lesson app from its own OpenAPI document
+nox -s flakes     # lessons run 10x in random order, serial and -n 2 (changed lessons only)
 """
 
 from __future__ import annotations
@@ -72,10 +76,21 @@ def tests(session: nox.Session) -> None:
     _pytest(session)
 
 
+RESULTS_DIR = Path(".reports")
+
+
+def _results_file(fastapi: str) -> Path:
+    return RESULTS_DIR / f"compat-{fastapi}.json"
+
+
 @nox.session(python="3.11")
 @nox.parametrize("fastapi", FASTAPI_VERSIONS)
 def compat(session: nox.Session, fastapi: str) -> None:
-    """The whole suite on one FastAPI version of the matrix."""
+    """The whole suite on one FastAPI version of the matrix; results feed `report`.
+
+    Two workers, and the quick Hypothesis profile: the matrix proves behaviour per version,
+    while the README's test command (CI profile) already proves the input edges in depth.
+    """
     pin = "fastapi" if fastapi == "latest" else f"fastapi=={fastapi}"
     session.install("--upgrade", "-e", ".[test]", pin)
     session.run(
@@ -85,7 +100,30 @@ def compat(session: nox.Session, fastapi: str) -> None:
         "f'FastAPI {fastapi.__version__}, Starlette {starlette.__version__}, "
         "Pydantic {pydantic.__version__}')",
     )
-    _pytest(session)
+    results = _results_file(fastapi)
+    results.unlink(missing_ok=True)  # never report a stale run
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "tools.results_plugin",
+        "-n",
+        "2",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "dev", "LESSONS_RESULTS": str(results)},
+    )
+
+
+@nox.session(python="3.11", requires=["compat"])
+def report(session: nox.Session) -> None:
+    """Write COMPATIBILITY.md from the compat runs; on CI, fail instead if it is stale."""
+    session.install("-e", ".")
+    files = [str(_results_file(version)) for version in FASTAPI_VERSIONS]
+    check = ["--check"] if os.environ.get("CI") else []
+    session.run("python", "-m", "tools.compat_report", *files, *check)
 
 
 @nox.session(python="3.11")
@@ -102,7 +140,7 @@ def types(session: nox.Session) -> None:
     session.install("-e", ".[test]", "mypy", "nox")
     # Lesson folders start with digits, so mypy must be given the package (-p), not paths.
     session.run("mypy", "-p", "lessons")
-    session.run("mypy", "conftest.py", "noxfile.py")
+    session.run("mypy", "conftest.py", "noxfile.py", "tools")
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
@@ -194,3 +232,53 @@ def postgres(session: nox.Session) -> None:
             *session.posargs,
             env={"LESSONS_DATABASE_URL": url},
         )
+
+
+# --- proof that the lessons are true --------------------------------------------------------
+
+
+@nox.session(python="3.11")
+def coverage(session: nox.Session) -> None:
+    """Branch coverage of every lesson's own code (not its tests), required to be 100%.
+
+    Real Uvicorn processes the tests start are measured too (see [tool.coverage] in
+    pyproject.toml). The report lists any line or branch no test reaches.
+    """
+    session.install("-e", ".[test]")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "--cov",
+        "--cov-report=term-missing:skip-covered",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "dev"},
+    )
+
+
+@nox.session(python="3.11")
+def contract(session: nox.Session) -> None:
+    """Every lesson app fuzzed from its own OpenAPI document (tools/contract)."""
+    session.install("-e", ".[test]", "schemathesis>=4.0")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "tools/contract",
+        *session.posargs,
+    )
+
+
+@nox.session(python="3.11")
+def flakes(session: nox.Session) -> None:
+    """Hunt flaky tests (tools/flakes.py): `-- --all --update` hunts everything and records it."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tools.flakes", *session.posargs)

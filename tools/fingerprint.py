@@ -1,0 +1,53 @@
+"""What a lesson's test results depend on, as one hash: the key for incremental checks.
+
+Slow checks (the flake hunt, mutation testing) record the fingerprint of every lesson they
+proved; a later run repeats the work only for lessons whose fingerprint changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from lessons.testkit import REPO_ROOT
+
+# Files every lesson's tests depend on: a change to one of them invalidates every lesson.
+SHARED = [
+    "conftest.py",
+    "pytest.ini",
+    "pyproject.toml",
+    "lessons/__init__.py",
+    "lessons/testkit.py",
+]
+
+
+def lessons() -> list[str]:
+    """Every lesson folder name, in catalog order."""
+    return sorted(p.name for p in (REPO_ROOT / "lessons").glob("[0-9][0-9]_*") if p.is_dir())
+
+
+def _digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def fingerprint(lesson: str) -> str:
+    folder = REPO_ROOT / "lessons" / lesson
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
+    return _digest(files + [REPO_ROOT / name for name in SHARED])
+
+
+def load_record(path: Path) -> dict[str, str]:
+    return dict(json.loads(path.read_text())) if path.exists() else {}
+
+
+def save_record(path: Path, record: dict[str, str]) -> None:
+    path.write_text(json.dumps(dict(sorted(record.items())), indent=1) + "\n")
