@@ -108,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.output}")
         return 0
     committed = args.output.read_text() if args.output.exists() else ""
+    fresh = REPO_ROOT / ".reports" / args.output.name  # what this run found, to inspect or copy
+    fresh.parent.mkdir(exist_ok=True)
+    fresh.write_text(report)
     if committed == report:
         print(f"{args.output.name} is up to date")
         return 0
@@ -119,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.output.name} (this run)",
         )
     )
-    print(f"\n{args.output.name} is out of date: run `nox -s compat report` and commit it.")
+    print(f"\n{args.output.name} is out of date: run `nox -s report` and commit it")
+    print(f"(this run's report: {fresh.relative_to(REPO_ROOT)}).")
     return 1
 
 
