@@ -1,0 +1,56 @@
+"""What the API accepts and returns: Pydantic models, separate from the table."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from .models import NAME_LENGTH
+
+# PostgreSQL text cannot hold NUL (SQLite can): refused here, it is a 422 on both databases.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH, pattern=NO_NUL)]
+
+
+class UserCreate(BaseModel):
+    # extra="forbid": a client cannot slip in {"id": 1} or any field we did not ask for.
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    email: EmailStr
+
+
+class UserUpdate(BaseModel):
+    """PATCH body: every field optional. Only the fields the client SENT are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    email: EmailStr | None = None
+
+    # "Left out" and "null" differ: left out keeps the value (the default None is never
+    # validated, so this never sees it); an explicit null would blank a NOT NULL column.
+    @field_validator("name", "email")
+    @classmethod
+    def not_null(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class Problem(BaseModel):
+    detail: str
