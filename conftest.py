@@ -10,6 +10,10 @@ from hypothesis import settings
 
 from lessons.testkit import parse_version
 
+# `python -m lessons` support: record which lessons pass on this machine, and import
+# exercise files (lessons/NN_slug/exercises/) under their package name.
+pytest_plugins = ["lessons.progress", "lessons.exercise_collection"]
+
 # Hypothesis profiles.
 # - "dev" (the default): quick, so a learner re-running one lesson waits seconds.
 # - "ci": more examples and derandomized, so CI is thorough and every run is identical.

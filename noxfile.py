@@ -9,6 +9,7 @@ nox -s postgres   # the database lessons against a throwaway PostgreSQL server
 nox -s coverage   # branch coverage of all lesson code (apps, helpers), required 100%
 nox -s contract   # Schemathesis fuzzes every lesson app from its own OpenAPI document
 nox -s flakes     # lessons run 10x in random order, serial and -n 2 (changed lessons only)
+nox -s exercises  # every exercise fails as shipped and passes with its reference solution
 """
 
 from __future__ import annotations
@@ -282,3 +283,11 @@ def flakes(session: nox.Session) -> None:
     """Hunt flaky tests (tools/flakes.py): `-- --all --update` hunts everything and records it."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "tools.flakes", *session.posargs)
+
+
+@nox.session(python="3.11")
+def exercises(session: nox.Session) -> None:
+    """Every exercise fails as shipped and passes, with the lesson's tests, once solved."""
+    session.install("-e", ".[test]")
+    # Add "--require-all" once every lesson has its 2-4 exercises (issue #10).
+    session.run("python", "-m", "lessons", "check-exercises", *session.posargs)

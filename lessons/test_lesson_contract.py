@@ -8,10 +8,14 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+
+from lessons.exercises import Exercise, find_lesson
 
 LESSONS_DIR = Path(__file__).resolve().parent
 ROOT_README = LESSONS_DIR.parent / "README.md"
@@ -203,4 +207,93 @@ def test_root_readme_indexes_every_lesson() -> None:
     )
     assert not linked - set(LESSON_FOLDERS), (
         f"README.md links lessons that do not exist: {sorted(linked - set(LESSON_FOLDERS))}"
+    )
+
+
+# --- exercises (lessons/NN_slug/exercises/, read by `python -m lessons`) -------------------
+
+EXERCISE_LESSONS = [name for name in LESSON_FOLDERS if (LESSONS_DIR / name / "exercises").is_dir()]
+
+
+def lesson_exercises(name: str) -> list[Exercise]:
+    return find_lesson(name, LESSONS_DIR.parent).exercises()
+
+
+@pytest.mark.parametrize("name", EXERCISE_LESSONS)
+def test_lesson_has_two_to_four_exercises_each_with_a_solution(name: str) -> None:
+    """exercises/ holds __init__.py and 2-4 exercise_K_*.py, each with its solution_K_*.diff."""
+    folder = LESSONS_DIR / name / "exercises"
+    assert (folder / "__init__.py").is_file(), f"lessons/{name}/exercises needs __init__.py"
+    exercises = lesson_exercises(name)
+    assert 2 <= len(exercises) <= 4, f"lessons/{name} has {len(exercises)} exercises, not 2-4"
+    numbers = [exercise.number for exercise in exercises]
+    assert numbers == list(range(1, len(numbers) + 1)), (
+        f"lessons/{name}: exercises must be numbered 1..N (exercise_1_slug.py), got {numbers}"
+    )
+    missing = [e.solution.name for e in exercises if not e.solution.is_file()]
+    assert not missing, f"lessons/{name}/exercises lacks solutions: {missing}"
+    strays = {p.name for p in folder.glob("solution_*.diff")} - {e.solution.name for e in exercises}
+    assert not strays, f"lessons/{name}/exercises has solutions without exercises: {strays}"
+
+
+@pytest.mark.parametrize("name", EXERCISE_LESSONS)
+def test_every_exercise_states_a_task_a_hint_and_its_claims(name: str) -> None:
+    """Each exercise has a title and task docstring, a non-empty HINT and documented tests."""
+    for exercise in lesson_exercises(name):
+        where = f"lessons/{name}/exercises/{exercise.path.name}"
+        assert exercise.title, f"{where}: the module docstring's first line is the title"
+        assert exercise.task, f"{where}: the module docstring needs the task after the title"
+        assert exercise.hint, f"{where}: needs `HINT: str` with 1-3 sentences"
+        assert exercise.tests, f"{where}: defines no test_* function"
+        bare = sorted(test for test, doc in exercise.tests.items() if not doc)
+        assert not bare, f"{where}: these tests need a one-line docstring: {bare}"
+
+
+@pytest.mark.parametrize("name", EXERCISE_LESSONS)
+def test_every_solution_is_a_diff_of_the_lesson_that_applies(name: str) -> None:
+    """Each solution changes only the lesson's own code and `git apply --check` accepts it."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    root = LESSONS_DIR.parent
+    for exercise in lesson_exercises(name):
+        diff = exercise.solution
+        touched = re.findall(r"^\+\+\+ b/(\S+)", diff.read_text(encoding="utf-8"), re.MULTILINE)
+        assert touched, f"{diff.name}: not a unified diff with b/ paths from the repository root"
+        outside = [
+            path
+            for path in touched
+            if not path.startswith(f"lessons/{name}/")
+            or "/exercises/" in path
+            or Path(path).name.startswith("test_")
+        ]
+        assert not outside, f"{diff.name} may change the lesson's code only, not {outside}"
+
+        def applies(*options: str, patch: Path = diff) -> bool:
+            command = [git, "apply", "--check", *options, str(patch)]
+            return subprocess.run(command, cwd=root, capture_output=True).returncode == 0
+
+        # Applying in reverse succeeds when you have already made exactly this change.
+        assert applies() or applies("--reverse"), (
+            f"lessons/{name}/exercises/{diff.name} does not apply to the lesson as it is now. "
+            f"If you edited the lesson (an exercise, a Try this), that is expected: "
+            f"`git diff lessons/{name}` shows your changes. Otherwise regenerate the diff."
+        )
+
+
+@pytest.mark.parametrize("name", EXERCISE_LESSONS)
+def test_readme_lists_every_exercise_between_try_this_and_version_notes(name: str) -> None:
+    """README's "## Exercises" sits between Try this and Version notes and names each file."""
+    sections = list(readme_sections((LESSONS_DIR / name / "README.md").read_text("utf-8")))
+    assert "Exercises" in sections, f"lessons/{name}/README.md needs an '## Exercises' section"
+    position = sections.index("Exercises")
+    assert sections[position - 1 : position + 2] == ["Try this", "Exercises", "Version notes"], (
+        f"lessons/{name}/README.md: '## Exercises' goes between 'Try this' and 'Version notes'"
+    )
+    text = readme_sections((LESSONS_DIR / name / "README.md").read_text("utf-8"))["Exercises"]
+    named = set(re.findall(r"exercises/(exercise_\w+\.py)", text))
+    files = {exercise.path.name for exercise in lesson_exercises(name)}
+    assert named == files, (
+        f"lessons/{name}/README.md '## Exercises' names {sorted(named)}; "
+        f"the exercise files are {sorted(files)}"
     )

@@ -1,0 +1,459 @@
+"""`python -m lessons`: every command works, explains failures and records progress.
+
+Commands that run pytest are tested in a throwaway copy of the tree holding a tiny lesson
+(one app, two tests, two exercises), so they are quick and never touch the real checkout;
+read-only commands run on the real lessons. Every run records progress into a file under
+tmp_path (LESSONS_PROGRESS_FILE), never into the learner's own record.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lessons.cli import main
+from lessons.exercises import LessonNotFound, find_lesson, lessons
+from lessons.progress import PROGRESS_ENV, load_progress, summarise, write_json_atomically
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 600  # only an upper bound, for a badly loaded machine; every wait ends on an event
+
+TINY_APP = '''"""A tiny lesson for the CLI's tests."""
+
+from fastapi import FastAPI
+
+app = FastAPI(title="Tiny")
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+'''
+
+TINY_TESTS = '''from fastapi.testclient import TestClient
+
+from .app import app
+
+client = TestClient(app)
+
+
+def test_health_is_ok() -> None:
+    """GET /health answers {"status": "ok"}."""
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_unknown_path_is_404() -> None:
+    """A path no route matches answers 404."""
+    assert client.get("/nowhere").status_code == 404
+'''
+
+TINY_README = """# 01 · Tiny: a lesson for the CLI's tests
+
+## What the tests prove
+
+| Claim | Test |
+| --- | --- |
+| The health route says all is well | `test_health_is_ok` |
+| Unknown paths are 404 | `test_unknown_path_is_404` |
+"""
+
+PING_HINT = "Copy the /health route and change its path and answer."
+EXERCISE_PING = f'''"""Add a ping route
+
+Add GET /ping answering {{"ping": "pong"}}.
+"""
+
+from fastapi.testclient import TestClient
+
+from ..app import app
+
+HINT = "{PING_HINT}"
+
+
+def test_ping_answers_pong() -> None:
+    """GET /ping answers {{"ping": "pong"}}."""
+    assert TestClient(app).get("/ping").json() == {{"ping": "pong"}}
+'''
+
+# A useless exercise: it passes before the learner does anything.
+EXERCISE_ALREADY_DONE = '''"""Nothing to do
+
+This exercise passes as shipped, so it proves nothing: check-exercises must reject it.
+"""
+
+from fastapi.testclient import TestClient
+
+from ..app import app
+
+HINT = "There is nothing to do."
+
+
+def test_health_already_works() -> None:
+    """GET /health already answers 200."""
+    assert TestClient(app).get("/health").status_code == 200
+'''
+
+PING_ROUTE = """
+
+@app.get("/ping")
+def ping() -> dict[str, str]:
+    return {"ping": "pong"}
+"""
+
+
+def solution_diff(lesson: str, before: str, after: str) -> str:
+    """A git-style diff of the lesson's app.py, with paths from the repository root."""
+    path = f"lessons/{lesson}/app.py"
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return f"diff --git a/{path} b/{path}\n" + "".join(lines)
+
+
+def make_tree(destination: Path) -> Path:
+    """A checkout with the real root config and CLI, and one tiny lesson with two exercises."""
+    for name in ("conftest.py", "pytest.ini"):
+        shutil.copy2(ROOT / name, destination / name)
+    (destination / "lessons").mkdir()
+    for module in (ROOT / "lessons").glob("*.py"):
+        if not module.name.startswith("test_"):
+            shutil.copy2(module, destination / "lessons" / module.name)
+    lesson = destination / "lessons" / "01_tiny"
+    (lesson / "exercises").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "app.py": TINY_APP,
+        "test_tiny.py": TINY_TESTS,
+        "README.md": TINY_README,
+        "exercises/__init__.py": "",
+        "exercises/exercise_1_ping.py": EXERCISE_PING,
+        "exercises/solution_1_ping.diff": solution_diff("01_tiny", TINY_APP, TINY_APP + PING_ROUTE),
+        "exercises/exercise_2_already_done.py": EXERCISE_ALREADY_DONE,
+        "exercises/solution_2_already_done.diff": solution_diff(
+            "01_tiny", TINY_APP, TINY_APP + PING_ROUTE
+        ),
+    }
+    for name, text in files.items():
+        (lesson / name).write_text(text, encoding="utf-8")
+    return destination
+
+
+def child_environment(progress: Path) -> dict[str, str]:
+    """Our environment, minus what the outer pytest (and xdist) set for its own processes."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return {**environment, PROGRESS_ENV: str(progress), "PYTHONUNBUFFERED": "1"}
+
+
+def lessons_command(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m lessons ARGS` run in `tree`, recording progress in tree/progress.json."""
+    return subprocess.run(
+        [sys.executable, "-m", "lessons", *args],
+        cwd=tree,
+        env=child_environment(tree / "progress.json"),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    return make_tree(tmp_path)
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def test_list_shows_every_lesson_with_its_state_and_the_overall_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m lessons` lists each lesson's number, topic and recorded state, then totals."""
+    progress = tmp_path / "progress.json"
+    progress.write_text(
+        json.dumps(
+            {
+                "lessons": {
+                    "01_first_app": {"state": "passing"},
+                    "02_path_parameters": {"state": "failing"},
+                },
+                "exercises": {"01_first_app/exercise_1_ping_route": {"state": "solved"}},
+            }
+        )
+    )
+    monkeypatch.setenv(PROGRESS_ENV, str(progress))
+    assert main([]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = {line[:2]: line for line in lines if re.match(r"\d\d ", line)}
+    folders = sorted(p.parent.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*/app.py"))
+    assert sorted(rows) == [name[:2] for name in folders]
+    assert [lesson.name for lesson in lessons()] == folders
+    first = rows["01"]
+    assert "The first app" in first
+    assert "passing" in first
+    exercises_01 = list((ROOT / "lessons/01_first_app/exercises").glob("exercise_*.py"))
+    assert first.split()[-1] == f"1/{len(exercises_01)}"
+    assert "failing" in rows["02"]
+    total = len(list((ROOT / "lessons").glob("[0-9][0-9]_*/exercises/exercise_*.py")))
+    count = len(folders)
+    assert (
+        f"Progress: 1/{count} lessons passing, 1 failing, {count - 2} not run; "
+        f"1/{total} exercises solved."
+    ) in lines
+
+
+# --- run and exercise -----------------------------------------------------------------------
+
+
+def test_run_passes_and_records_the_lesson_as_passing(tree: Path) -> None:
+    """`run 01` runs the lesson's tests, says they pass, and records the lesson as passing."""
+    result = lessons_command(tree, "run", "01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+    assert "All tests pass" in result.stdout
+    record = load_progress(tree / "progress.json")["lessons"]["01_tiny"]
+    assert (record["state"], record["passed"], record["failed"]) == ("passing", 2, 0)
+
+
+def test_run_explains_a_failure_with_its_claim_readme_row_and_message(tree: Path) -> None:
+    """A failing test is shown with its docstring, its README row and the assertion message."""
+    app = tree / "lessons/01_tiny/app.py"
+    app.write_text(TINY_APP.replace('"ok"', '"down"'), encoding="utf-8")
+    result = lessons_command(tree, "run", "tiny")
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "FAILED test_health_is_ok" in out
+    assert 'claim    GET /health answers {"status": "ok"}.' in out
+    assert "README   The health route says all is well" in out
+    assert re.search(r"broke    AssertionError: assert \{'status': 'down'\} == ", out), out
+    assert "FAILED test_unknown_path_is_404" not in out
+    assert load_progress(tree / "progress.json")["lessons"]["01_tiny"]["state"] == "failing"
+
+
+def test_exercise_failure_shows_the_exercise_hint_and_records_it_unsolved(tree: Path) -> None:
+    """`exercise 01 1` runs that exercise's tests; a failure prints the exercise's HINT."""
+    result = lessons_command(tree, "exercise", "01", "1")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAILED test_ping_answers_pong" in result.stdout
+    assert f"hint     {PING_HINT}" in result.stdout
+    assert "already_done" not in result.stdout, "only exercise 1 runs"
+    exercises = load_progress(tree / "progress.json")["exercises"]
+    assert exercises == {"01_tiny/exercise_1_ping": exercises["01_tiny/exercise_1_ping"]}
+    assert exercises["01_tiny/exercise_1_ping"]["state"] == "unsolved"
+
+
+def test_hint_shows_each_exercise_title_file_and_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    """`hint 01` shows every exercise of lesson 01 with its title and HINT; `hint 01 2` one."""
+    folder = ROOT / "lessons/01_first_app/exercises"
+    modules = [
+        importlib.import_module(f"lessons.01_first_app.exercises.{path.stem}")
+        for path in sorted(folder.glob("exercise_*.py"))
+    ]
+    assert main(["hint", "01"]) == 0
+    out = capsys.readouterr().out
+    for module in modules:
+        assert module.__doc__ is not None
+        assert module.__doc__.splitlines()[0] in out
+        assert " ".join(module.HINT.split()) in out
+    assert main(["hint", "01", "2"]) == 0
+    one = capsys.readouterr().out
+    assert modules[1].HINT in one
+    assert modules[0].HINT not in one
+
+
+def test_lessons_are_named_by_number_folder_or_part_of_the_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """7, 07, the folder name and a unique part of it all name a lesson; others are errors."""
+    for query in ("1", "01", "01_first_app", "first_app", "lessons/01_first_app/"):
+        assert find_lesson(query).name == "01_first_app", query
+    with pytest.raises(LessonNotFound, match="several lessons"):
+        find_lesson("parameters")  # 02_path_parameters and 03_query_parameters
+    assert main(["run", "no_such_lesson"]) == 2
+    assert "no lesson matches 'no_such_lesson'" in capsys.readouterr().err
+
+
+# --- serve and watch ------------------------------------------------------------------------
+
+
+def read_lines(process: subprocess.Popen[str]) -> queue.Queue[str | None]:
+    """A queue that receives the process's output line by line, then None at its end."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def wait_for(lines: queue.Queue[str | None], text: str, seen: list[str]) -> str:
+    while True:
+        line = lines.get(timeout=TIMEOUT)
+        assert line is not None, f"output ended before {text!r}:\n" + "".join(seen)
+        seen.append(line)
+        if text in line:
+            return line
+
+
+def test_serve_prints_a_docs_address_that_serves_swagger_ui(tmp_path: Path) -> None:
+    """`serve 01` starts Uvicorn on a free loopback port and prints a working /docs URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lessons", "serve", "01"],
+        cwd=ROOT,
+        env=child_environment(tmp_path / "progress.json"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen: list[str] = []
+    try:
+        line = wait_for(read_lines(process), "/docs", seen)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/docs", line)
+        assert match, line
+        # The port is listening before the line is printed: no retry loop is needed.
+        with httpx.Client(trust_env=False, timeout=TIMEOUT) as client:
+            docs = client.get(match.group(0))
+            health = client.get(match.group(0).replace("/docs", "/health"))
+    finally:
+        process.terminate()
+        process.wait(timeout=TIMEOUT)
+        assert process.stdout is not None
+        process.stdout.close()
+    assert docs.status_code == 200
+    assert "swagger-ui" in docs.text
+    assert health.json() == {"status": "ok"}
+
+
+def test_watch_reruns_the_lesson_when_a_lesson_file_is_saved(tree: Path) -> None:
+    """`watch 01` runs the lesson, then runs it again after a file of the lesson is saved."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lessons", "watch", "01", "--max-runs", "2"],
+        cwd=tree,
+        env=child_environment(tree / "progress.json"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen: list[str] = []
+    try:
+        lines = read_lines(process)
+        wait_for(lines, "Watching lessons/01_tiny", seen)
+        app = tree / "lessons/01_tiny/app.py"
+        app.write_text(TINY_APP + "\n# saved\n", encoding="utf-8")
+        wait_for(lines, "changed: app.py", seen)
+        assert process.wait(timeout=TIMEOUT) == 0
+        while (line := lines.get(timeout=TIMEOUT)) is not None:
+            seen.append(line)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+    output = "".join(seen)
+    assert output.count("== 01 · Tiny") == 2, output
+    assert output.count("All tests pass") == 2, output
+
+
+# --- check-exercises ------------------------------------------------------------------------
+
+
+def test_check_exercises_accepts_a_meaningful_exercise_and_rejects_the_rest(tree: Path) -> None:
+    """check-exercises: fails-then-passes is ok; passing as shipped, or too few, is an error."""
+    bare = tree / "lessons/02_bare"
+    bare.mkdir()
+    (bare / "__init__.py").write_text("")
+    (bare / "app.py").write_text(TINY_APP)
+    before = {p: p.read_bytes() for p in (tree / "lessons/01_tiny").rglob("*.py")}
+    result = lessons_command(tree, "check-exercises", "--require-all")
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line}
+    assert rows["01_tiny/exercise_1_ping"] == ["fails", "passes", "ok"]
+    assert rows["01_tiny/exercise_2_already_done"] == ["passes", "-", "BAD"]
+    assert "--- 02_bare has 0 exercises; every lesson needs 2-4" in result.stdout
+    assert "1/2 exercises meaningful; 2 problems" in result.stdout
+    after = {p: p.read_bytes() for p in (tree / "lessons/01_tiny").rglob("*.py")}
+    assert after == before, "the checkout must not change: checks run in a temporary copy"
+    assert not (tree / "progress.json").exists(), "throwaway runs record no progress"
+
+
+def test_check_exercises_by_default_checks_only_lessons_that_have_exercises(
+    tmp_path: Path,
+) -> None:
+    """Without --require-all, a lesson with no exercises yet is not an error."""
+    tree = make_tree(tmp_path)
+    shutil.rmtree(tree / "lessons/01_tiny/exercises")
+    result = lessons_command(tree, "check-exercises")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0/0 exercises meaningful." in result.stdout
+
+
+# --- the progress plugin --------------------------------------------------------------------
+
+
+def test_parallel_run_records_every_test_of_the_lesson_once(tree: Path) -> None:
+    """Under pytest -n 2 the xdist controller alone writes, counting every worker's tests."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "lessons/01_tiny"],
+        cwd=tree,
+        env=child_environment(tree / "progress.json"),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = load_progress(tree / "progress.json")["lessons"]["01_tiny"]
+    assert (record["state"], record["passed"], record["failed"]) == ("passing", 2, 0)
+
+
+def test_filtered_run_records_failures_but_never_passes() -> None:
+    """A -k/::-filtered run can mark a lesson failing, never passing; other tests are ignored."""
+    results = {
+        "lessons/01_first_app/test_first_app.py::test_a": {"outcome": "passed"},
+        "lessons/02_path_parameters/test_path_parameters.py::test_b": {"outcome": "failed"},
+        "lessons/03_query_parameters/exercises/exercise_1_date_filter.py::test_c": {
+            "outcome": "passed"
+        },
+        "lessons/test_lesson_contract.py::test_d": {"outcome": "failed"},
+    }
+    full = summarise(results, filtered=False)
+    assert {k: v["state"] for k, v in full["lessons"].items()} == {
+        "01_first_app": "passing",
+        "02_path_parameters": "failing",
+    }
+    assert {k: v["state"] for k, v in full["exercises"].items()} == {
+        "03_query_parameters/exercise_1_date_filter": "solved"
+    }
+    partial = summarise(results, filtered=True)
+    assert {k: v["state"] for k, v in partial["lessons"].items()} == {
+        "02_path_parameters": "failing"
+    }
+    assert partial["exercises"] == {}
+
+
+def test_progress_file_is_replaced_whole_and_a_damaged_one_reads_as_empty(tmp_path: Path) -> None:
+    """Writes leave only the finished file behind; an unreadable file means no progress yet."""
+    target = tmp_path / "progress.json"
+    write_json_atomically(target, {"lessons": {"01_first_app": {"state": "passing"}}})
+    assert [p.name for p in tmp_path.iterdir()] == ["progress.json"]
+    assert load_progress(target)["lessons"] == {"01_first_app": {"state": "passing"}}
+    target.write_text("{ half a file")
+    assert load_progress(target) == {"lessons": {}, "exercises": {}}
