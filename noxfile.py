@@ -41,7 +41,7 @@ FASTAPI_VERSIONS = [
 
 nox.options.default_venv_backend = "uv|venv"  # uv when installed, plain venv otherwise
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "compat", "lint", "types", "postgres"]
+nox.options.sessions = ["tests", "report", "lint", "types", "postgres", "exercises"]
 
 
 def _add_pyenv_pythons_to_path() -> None:
