@@ -1,0 +1,138 @@
+"""Lesson 29 claims: cursor pagination — next_cursor, the last page, and tamper-proof cursors."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from .app import sign
+from .support import catalog, client, cursor_page, names_of
+
+NAMES = [f"P{number}" for number in range(1, 48)]  # 47 products, oldest first
+URL_SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+# A cursor issued by the running app (the default demo catalog has more than 20 rows).
+ISSUED = client.get("/cursor/products", params={"limit": 20}).json()["next_cursor"]
+
+
+def get_with_cursor(cursor: str) -> int:
+    return client.get("/cursor/products", params={"cursor": cursor}).status_code
+
+
+def test_first_page_has_newest_items_and_a_next_cursor() -> None:
+    """Without a cursor the endpoint serves the newest `limit` items and a next_cursor."""
+    with catalog(NAMES):
+        body = cursor_page(20)
+    assert names_of(body) == [f"P{number}" for number in range(47, 27, -1)]
+    assert isinstance(body["next_cursor"], str)
+    assert set(body) == {"items", "next_cursor"}, "no total: a cursor API need not count"
+
+
+def test_next_cursor_continues_right_after_the_previous_page() -> None:
+    """Following next_cursor serves the items that come right after the previous page."""
+    with catalog(NAMES):
+        first = cursor_page(20)
+        second = cursor_page(20, first["next_cursor"])
+    assert names_of(second) == [f"P{number}" for number in range(27, 7, -1)]
+
+
+def test_last_page_is_partial_and_has_no_next_cursor() -> None:
+    """The last page holds what is left and its next_cursor is null."""
+    with catalog(NAMES):
+        second = cursor_page(20, cursor_page(20)["next_cursor"])
+        third = cursor_page(20, second["next_cursor"])
+    assert names_of(third) == [f"P{number}" for number in range(7, 0, -1)]
+    assert third["next_cursor"] is None
+
+
+def test_full_last_page_has_no_next_cursor() -> None:
+    """40 items at 20 per page: page 2 is full and already says null (no empty third page)."""
+    with catalog(NAMES[:40]):
+        second = cursor_page(20, cursor_page(20)["next_cursor"])
+    assert len(second["items"]) == 20
+    assert second["next_cursor"] is None
+
+
+def test_empty_table_gives_one_empty_page() -> None:
+    """With no rows the first page is empty and next_cursor is null."""
+    with catalog([]):
+        assert cursor_page(20) == {"items": [], "next_cursor": None}
+
+
+def test_cursor_is_an_opaque_url_safe_token() -> None:
+    """A cursor is `payload.signature` in URL-safe base64: no characters that need escaping."""
+    assert URL_SAFE_TOKEN.fullmatch(ISSUED), ISSUED
+    assert get_with_cursor(ISSUED) == 200
+
+
+def test_client_built_cursor_is_400() -> None:
+    """Decoding the payload, changing the position and re-encoding it is refused: 400."""
+    payload, signature = ISSUED.split(".")
+    decoded = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    decoded["before_id"] = 10**6  # "start from the very top", say
+    forged = base64.urlsafe_b64encode(json.dumps(decoded).encode()).rstrip(b"=").decode()
+    response = client.get("/cursor/products", params={"cursor": f"{forged}.{signature}"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
+@given(position=st.integers(min_value=0), replacement=st.characters())
+def test_any_single_character_change_to_a_cursor_is_400(position: int, replacement: str) -> None:
+    """Replacing any one character of a valid cursor with anything else gives 400."""
+    position %= len(ISSUED)
+    tampered = ISSUED[:position] + replacement + ISSUED[position + 1 :]
+    assume(tampered != ISSUED)
+    assert get_with_cursor(tampered) == 400, tampered
+
+
+def test_other_spelling_of_the_same_bytes_is_400() -> None:
+    """Changing the unused low bits of the last base64 character keeps the bytes, yet is 400."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = ISSUED[-1]
+    respelled = ISSUED[:-1] + alphabet[alphabet.index(last) ^ 1]
+    signature, other = (ISSUED.split(".")[1], respelled.split(".")[1])
+    # A lenient decoder reads both spellings as the same 32 signature bytes...
+    assert base64.urlsafe_b64decode(signature + "=") == base64.urlsafe_b64decode(other + "=")
+    # ...so only a strict (canonical-only) decoder notices the edit.
+    assert get_with_cursor(respelled) == 400
+
+
+@given(garbage=st.text())
+@example(garbage="")
+@example(garbage=".")
+@example(garbage="no-dot-at-all")
+@example(garbage="e30.e30")  # base64 of "{}", twice
+@example(garbage="é.é")
+def test_any_garbage_cursor_is_400_never_500(garbage: str) -> None:
+    """Any text that is not an issued cursor is a 400 (never a 500)."""
+    assume(garbage != ISSUED)
+    assert get_with_cursor(garbage) == 400
+
+
+@given(payload=st.binary(), signature=st.binary())
+def test_well_formed_but_unsigned_cursor_is_400(payload: bytes, signature: bytes) -> None:
+    """Valid base64 on both sides of the dot, without this server's signature: 400."""
+
+    def encode(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    assert get_with_cursor(f"{encode(payload)}.{encode(signature)}") == 400
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"not json", b"\xff", b"[]", b'{"before_id": "5"}', b'{"before_id": 0}', b'{"x": 1}'],
+)
+def test_signed_but_malformed_payload_is_400(payload: bytes) -> None:
+    """Even a correctly signed cursor is 400 when its payload is not a valid position."""
+    assert get_with_cursor(sign(payload)) == 400
+
+
+def test_openapi_documents_the_400() -> None:
+    """The cursor endpoint declares its 400 response in the OpenAPI schema."""
+    responses = client.get("/openapi.json").json()["paths"]["/cursor/products"]["get"]["responses"]
+    assert responses["400"]["description"] == "The cursor was not issued by this server"
