@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Response
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine, String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -210,7 +210,11 @@ def create_product(product: ProductIn, session: SessionDep) -> ProductOut:
     status_code=204,
     responses={404: {"description": "No product with this id"}},
 )
-def delete_product(product_id: int, session: SessionDep) -> Response:
+def delete_product(
+    # SQLite stores at most a signed 64-bit integer; a larger id must be a 422, not a 500.
+    product_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep,
+) -> Response:
     row = session.get(Product, product_id)
     if row is None:
         raise HTTPException(status_code=404, detail="Product not found")

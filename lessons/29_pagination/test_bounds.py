@@ -72,3 +72,11 @@ def test_non_integer_limit_is_422(value: str) -> None:
     response = client.get("/offset/products", params={"limit": value})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+@pytest.mark.parametrize("product_id", [0, 2**63, 10**30])
+def test_product_id_outside_what_the_database_stores_is_422(product_id: int) -> None:
+    """An id below 1 or past SQLite's 64-bit integers is 422 at the path, never a 500."""
+    response = client.delete(f"/products/{product_id}")
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["path", "product_id"]
