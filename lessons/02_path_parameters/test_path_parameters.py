@@ -168,6 +168,13 @@ def test_me_declared_before_user_id_is_reachable() -> None:
     assert response.json() == {"user": "the current user"}
 
 
+def test_user_id_declared_first_catches_its_own_integers() -> None:
+    """On the wrong-order router, /users/{user_id} still serves real integers."""
+    response = client.get("/wrong-order/users/7")
+    assert response.status_code == 200
+    assert response.json() == {"user_id": 7}
+
+
 def test_me_declared_after_user_id_is_shadowed() -> None:
     """Declared after /users/{user_id}, /users/me is never reached: "me" fails as an int."""
     response = client.get("/wrong-order/users/me")

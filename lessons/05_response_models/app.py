@@ -35,6 +35,15 @@ class UserInDB(UserOut):  # what the server keeps: everything in UserOut, plus t
     password_hash: str
 
 
+# The body of every 404 below. Declaring it in `responses=` puts the 404 in the docs, so a
+# client (or a contract test) knows this error can happen and what it looks like.
+class Message(BaseModel):
+    detail: str
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Message, "description": "Not found"}}
+
+
 # The "database": plain dicts, like rows fetched by a database driver.
 USERS: dict[int, dict[str, Any]] = {}
 _next_id = itertools.count(1)
@@ -67,21 +76,21 @@ def create_user(user: UserIn) -> dict[str, Any]:
     return USERS[row_id]
 
 
-@app.get("/users/{user_id}", response_model=UserOut)
+@app.get("/users/{user_id}", response_model=UserOut, responses=NOT_FOUND)
 def read_user(user_id: int) -> dict[str, Any]:
     return find_row(user_id)
 
 
 # The return annotation is the response model when there is no response_model=. A UserInDB
 # *is a* UserOut (type checkers agree), yet only UserOut's fields are sent.
-@app.get("/v2/users/{user_id}")
+@app.get("/v2/users/{user_id}", responses=NOT_FOUND)
 def read_user_annotated(user_id: int) -> UserOut:
     return UserInDB(**find_row(user_id))
 
 
 # What the response model protects against: `dict[str, Any]` filters nothing, so the hash
 # goes out to the client. Kept only to show the leak; never write an endpoint like this.
-@app.get("/leaky/users/{user_id}")
+@app.get("/leaky/users/{user_id}", responses=NOT_FOUND)
 def read_user_leaky(user_id: int) -> dict[str, Any]:
     return find_row(user_id)
 
@@ -105,7 +114,7 @@ def find_preferences(user_id: int) -> dict[str, Any]:
     return PREFERENCES[user_id]
 
 
-@app.get("/users/{user_id}/preferences", response_model=Preferences)
+@app.get("/users/{user_id}/preferences", response_model=Preferences, responses=NOT_FOUND)
 def read_preferences(user_id: int) -> dict[str, Any]:
     return find_preferences(user_id)  # defaults are filled in for what was not stored
 
@@ -115,6 +124,7 @@ def read_preferences(user_id: int) -> dict[str, Any]:
     "/users/{user_id}/preferences/explicit",
     response_model=Preferences,
     response_model_exclude_unset=True,
+    responses=NOT_FOUND,
 )
 def read_explicit_preferences(user_id: int) -> dict[str, Any]:
     return find_preferences(user_id)
@@ -127,7 +137,7 @@ LEGACY_USERS: dict[int, dict[str, Any]] = {
 }
 
 
-@app.get("/legacy/users/{user_id}", response_model=UserOut)
+@app.get("/legacy/users/{user_id}", response_model=UserOut, responses=NOT_FOUND)
 def read_legacy_user(user_id: int) -> dict[str, Any]:
     if user_id not in LEGACY_USERS:
         raise HTTPException(status_code=404, detail="User not found")

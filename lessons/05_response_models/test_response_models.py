@@ -109,6 +109,18 @@ def test_exclude_unset_keeps_a_field_set_to_its_default_value() -> None:
     assert response.json() == {"theme": "dark", "newsletter": False}
 
 
+def test_preferences_of_an_unknown_user_are_a_documented_404() -> None:
+    """No stored preferences: a 404 on both routes, and the docs declare that 404."""
+    for path in ("/users/999/preferences", "/users/999/preferences/explicit"):
+        response = client.get(path)
+        assert (response.status_code, response.json()) == (
+            404,
+            {"detail": "No preferences for this user"},
+        ), path
+        responses = app.openapi()["paths"][path.replace("999", "{user_id}")]["get"]["responses"]
+        assert "404" in responses, f"{path}: the 404 is not in the OpenAPI document"
+
+
 def test_response_that_breaks_the_model_raises_response_validation_error() -> None:
     """A return value that fails UserOut raises ResponseValidationError, loc ("response", ...)."""
     with pytest.raises(ResponseValidationError) as raised:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Header, HTTPException, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import PlainTextResponse, StreamingResponse
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # ---------------------------------------------------------------------------------------
@@ -26,6 +27,12 @@ EVENTS: list[str] = []  # what happened, in order, across setup, handler, teardo
 def reset_observations() -> None:
     CALLS.clear()
     EVENTS.clear()
+
+
+# The body of an HTTPException, declared in `responses=` so the docs list each error a
+# route can answer with, and what it looks like.
+class HTTPError(BaseModel):
+    detail: str
 
 
 class RecordResponseSent:
@@ -184,7 +191,7 @@ def inner_resource(outer: Annotated[str, Depends(outer_resource)]) -> Iterator[s
         EVENTS.append("inner: teardown")
 
 
-@app.get("/lifecycle")
+@app.get("/lifecycle", responses={404: {"model": HTTPError, "description": "outcome=not_found"}})
 def lifecycle(
     resource: Annotated[str, Depends(inner_resource)],
     tasks: BackgroundTasks,
@@ -214,7 +221,8 @@ def get_session() -> Iterator[Session]:
         EVENTS.append("session: closed")
 
 
-@app.get("/lifecycle/stream")
+# response_class= only documents the text/plain body; the handler returns its own stream.
+@app.get("/lifecycle/stream", response_class=PlainTextResponse)
 def stream_with_session(session: Annotated[Session, Depends(get_session)]) -> StreamingResponse:
     def chunks() -> Iterator[str]:
         for number in range(3):
@@ -261,7 +269,13 @@ def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
         raise HTTPException(status_code=401, detail="missing or wrong X-API-Key")
 
 
-admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_api_key)])
+admin = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_api_key)],
+    # Declared on the router, like the dependency: every route of it can answer 401.
+    responses={401: {"model": HTTPError, "description": "Missing or wrong X-API-Key"}},
+)
 
 
 @admin.get("/stats")

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio.to_thread
 import httpx
@@ -176,7 +176,20 @@ class UpstreamUser(BaseModel):
     name: str
 
 
-@app.get("/profiles/{user_id}")
+class HTTPError(BaseModel):
+    detail: str
+
+
+# Every status this route can answer besides 200, declared so the docs show clients what a
+# gateway error looks like. 502/504 are the upstream's fault, never a bug of ours (a 500).
+PROFILE_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": HTTPError, "description": "The upstream has no such user"},
+    502: {"model": HTTPError, "description": "The upstream failed or sent a bad answer"},
+    504: {"model": HTTPError, "description": "The upstream timed out"},
+}
+
+
+@app.get("/profiles/{user_id}", responses=PROFILE_ERRORS)
 async def profile(
     user_id: int,
     client: Annotated[httpx.AsyncClient, Depends(get_http_client)],

@@ -9,6 +9,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, Any
 
+import anyio
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from .app import UPSTREAM_TIMEOUT, app, get_http_client
+from .app import UPSTREAM_TIMEOUT, UPSTREAM_URL, app, get_http_client
 
 client = TestClient(app)
 
@@ -143,6 +144,35 @@ def test_lifespan_owns_one_shared_client_with_a_timeout() -> None:
         assert not unlimited, f"no timeout for {unlimited}: a hung upstream would hang us"
         assert not shared.is_closed
     assert shared.is_closed, "the lifespan did not close the client at shutdown"
+
+
+def test_without_an_override_every_request_uses_the_shared_client() -> None:
+    """get_http_client hands each request the one client the lifespan put on app.state."""
+    sent: list[httpx.Request] = []
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(
+            200, json={"id": int(request.url.path.rsplit("/", 1)[-1]), "name": "Ada"}
+        )
+
+    fake = httpx.AsyncClient(transport=httpx.MockTransport(reply), base_url=UPSTREAM_URL)
+    with TestClient(app) as started:
+        shared = app.state.http_client
+        app.state.http_client = fake  # stand in for the shared client, no network
+        try:
+            answers = [started.get(f"/profiles/{user_id}") for user_id in (1, 2)]
+        finally:
+            app.state.http_client = shared
+    anyio.run(fake.aclose)
+    assert [answer.json() for answer in answers] == [
+        {"id": 1, "name": "Ada"},
+        {"id": 2, "name": "Ada"},
+    ]
+    assert [str(request.url) for request in sent] == [
+        f"{UPSTREAM_URL}/users/1",
+        f"{UPSTREAM_URL}/users/2",
+    ], "both requests should have gone through the one shared client"
 
 
 class UserShape(TypedDict):
