@@ -138,7 +138,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def types(session: nox.Session) -> None:
     """Strict mypy over every lesson and the root files."""
-    session.install("-e", ".[test]", "mypy", "nox")
+    session.install("-e", ".[test]", "mypy", "nox", "schemathesis>=4.0")
     # Lesson folders start with digits, so mypy must be given the package (-p), not paths.
     session.run("mypy", "-p", "lessons")
     session.run("mypy", "conftest.py", "noxfile.py", "tools")
