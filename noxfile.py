@@ -66,8 +66,11 @@ def _add_pyenv_pythons_to_path() -> None:
 _add_pyenv_pythons_to_path()
 
 
-def _pytest(session: nox.Session) -> None:
-    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs)
+def _pytest(session: nox.Session, *args: str, env: dict[str, str] | None = None) -> None:
+    """pytest without its cache folder, with `args` and then the session's own arguments."""
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", *args, *session.posargs, env=env
+    )
 
 
 @nox.session(python=PYTHONS)
@@ -103,17 +106,12 @@ def compat(session: nox.Session, fastapi: str) -> None:
     )
     results = _results_file(fastapi)
     results.unlink(missing_ok=True)  # never report a stale run
-    session.run(
-        "python",
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
+    _pytest(
+        session,
         "-p",
         "tools.results_plugin",
         "-n",
         "2",
-        *session.posargs,
         env={"HYPOTHESIS_PROFILE": "dev", "LESSONS_RESULTS": str(results)},
     )
 
@@ -223,16 +221,7 @@ def postgres(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     with _throwaway_postgres(session) as url:
         session.log(f"PostgreSQL at {url}")
-        session.run(
-            "python",
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            *DATABASE_LESSONS,
-            *session.posargs,
-            env={"LESSONS_DATABASE_URL": url},
-        )
+        _pytest(session, *DATABASE_LESSONS, env={"LESSONS_DATABASE_URL": url})
 
 
 # --- proof that the lessons are true --------------------------------------------------------
@@ -246,17 +235,12 @@ def coverage(session: nox.Session) -> None:
     pyproject.toml). The report lists any line or branch no test reaches.
     """
     session.install("-e", ".[test]")
-    session.run(
-        "python",
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
+    _pytest(
+        session,
         "-n",
         "2",
         "--cov",
         "--cov-report=term-missing:skip-covered",
-        *session.posargs,
         env={"HYPOTHESIS_PROFILE": "dev"},
     )
 
@@ -265,17 +249,7 @@ def coverage(session: nox.Session) -> None:
 def contract(session: nox.Session) -> None:
     """Every lesson app fuzzed from its own OpenAPI document (tools/contract)."""
     session.install("-e", ".[test]", "schemathesis>=4.0")
-    session.run(
-        "python",
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "-n",
-        "2",
-        "tools/contract",
-        *session.posargs,
-    )
+    _pytest(session, "-n", "2", "tools/contract")
 
 
 @nox.session(python="3.11")
