@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -82,6 +82,17 @@ class User(BaseModel):
     role: Literal["user", "admin"]
 
 
+# The body of an HTTPException. Declaring it in `responses=` documents each error a route
+# can answer with, so the docs tell clients about the 401 before they meet it.
+class HTTPError(BaseModel):
+    detail: str
+
+
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": HTTPError, "description": "Missing or unknown X-Token"}
+}
+
+
 def get_current_user(db: DbDep, x_token: Annotated[str | None, Header()] = None) -> User:
     row = db.execute("SELECT name, role FROM users WHERE token = ?", (x_token,)).fetchone()
     if row is None:
@@ -129,12 +140,12 @@ def info(settings: SettingsDep) -> dict[str, str | int]:
     return {"app_name": settings.app_name, "max_note_length": settings.max_note_length}
 
 
-@app.get("/me")
+@app.get("/me", responses=UNAUTHORIZED)
 def read_me(user: UserDep) -> User:
     return user
 
 
-@app.post("/notes", status_code=201)
+@app.post("/notes", status_code=201, responses=UNAUTHORIZED)
 def create_note(note: NoteIn, user: UserDep, db: DbDep, settings: SettingsDep) -> Note:
     if len(note.text) > settings.max_note_length:
         raise HTTPException(
@@ -147,19 +158,25 @@ def create_note(note: NoteIn, user: UserDep, db: DbDep, settings: SettingsDep) -
     return Note(id=note_id, owner=user.name, text=note.text)
 
 
-@app.get("/notes")
+@app.get("/notes", responses=UNAUTHORIZED)
 def list_my_notes(user: UserDep, db: DbDep) -> list[Note]:
     rows = db.execute("SELECT id, owner, text FROM notes WHERE owner = ? ORDER BY id", (user.name,))
     return [Note(id=row[0], owner=row[1], text=row[2]) for row in rows]
 
 
-@app.get("/admin/notes")
+@app.get(
+    "/admin/notes",
+    responses={**UNAUTHORIZED, 403: {"model": HTTPError, "description": "Not an admin"}},
+)
 def list_all_notes(admin: Annotated[User, Depends(require_admin)], db: DbDep) -> list[Note]:
     rows = db.execute("SELECT id, owner, text FROM notes ORDER BY id")
     return [Note(id=row[0], owner=row[1], text=row[2]) for row in rows]
 
 
-@app.get("/weather/{city}")
+@app.get(
+    "/weather/{city}",
+    responses={502: {"model": HTTPError, "description": "The weather service failed"}},
+)
 def weather(city: str, client: WeatherClientDep) -> dict[str, str | float]:
     try:
         upstream = client.get("/v1/current", params={"city": city})

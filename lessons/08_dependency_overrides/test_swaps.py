@@ -165,6 +165,17 @@ def test_swapped_http_client_answers_without_any_network(
     assert str(sent.url) == "https://weather.test/v1/current?city=Paris"
 
 
+def test_the_real_weather_client_is_configured_from_the_settings() -> None:
+    """Without an override, get_weather_client builds its client from the injected settings."""
+    settings = Settings(weather_url="https://weather.test", weather_timeout_seconds=2.5)
+    dependency = get_weather_client(settings)
+    weather_client = next(dependency)
+    assert str(weather_client.base_url) == "https://weather.test"
+    assert weather_client.timeout == httpx.Timeout(2.5)
+    assert next(dependency, None) is None  # the teardown: the `with` block closes the client
+    assert weather_client.is_closed, "the client must be closed after the request"
+
+
 def raise_connect_error(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("connection refused", request=request)
 

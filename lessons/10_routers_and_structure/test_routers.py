@@ -96,6 +96,15 @@ def test_router_dependency_guards_every_route_of_the_router() -> None:
             assert allowed.status_code < 300, f"{method} {url} refused the right key"
 
 
+def test_a_non_ascii_admin_key_is_a_401_not_a_500() -> None:
+    """A key with a non-ASCII character (Starlette decodes headers as latin-1) is just wrong."""
+    denied = client.get(
+        API_PREFIX + "/admin/stats", headers={b"X-Admin-Key": "clé".encode("latin-1")}
+    )
+    assert denied.status_code == 401, "compare_digest on a non-ASCII str raises: encode first"
+    assert denied.json() == {"detail": "Admin key missing or wrong"}
+
+
 def test_router_dependency_does_not_reach_other_routers() -> None:
     """The admin check belongs to the admin router only: items and /health need no key."""
     assert client.get(f"{API_PREFIX}/items/").status_code == 200

@@ -11,11 +11,12 @@ Three kinds of failure, three tools:
 
 import logging
 import uuid
+from typing import Any
 
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +33,47 @@ def error_response(status_code: int, code: str, message: str, **extra: object) -
     )
 
 
+# The envelope as models, for the docs only: `responses=` below declares which error bodies
+# each route can send, so a client (or a contract test) knows them before meeting them.
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="allow")  # `fields`, `error_id`... ride along
+
+    code: str
+    message: str
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class HTTPError(BaseModel):  # FastAPI's own body for an HTTPException
+    detail: str | dict[str, str]
+
+
+# Every route has parameters, so every route can answer the enveloped 422.
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorEnvelope, "description": "The request is invalid"}
+}
+
+
 # --- 1. HTTPException: the expected, client-facing errors ---------------------------------
 REPORTS = {1: {"id": 1, "title": "Q1 revenue"}}
 
 
-@app.get("/reports/{report_id}")
+@app.get(
+    "/reports/{report_id}",
+    responses={**INVALID, 404: {"model": HTTPError, "description": "No such report"}},
+)
 def read_report(report_id: int) -> dict[str, object]:
     if report_id not in REPORTS:
         raise HTTPException(status_code=404, detail="Report not found")
     return REPORTS[report_id]
 
 
-@app.get("/exports/latest")
+@app.get(
+    "/exports/latest",
+    responses={**INVALID, 401: {"model": HTTPError, "description": "No Authorization header"}},
+)
 def latest_export(authorization: str | None = Header(default=None)) -> dict[str, str]:
     if authorization is None:
         # `detail` may be any JSON-serialisable value; `headers` are sent as they are.
@@ -99,7 +129,14 @@ class Withdrawal(BaseModel):
     note: str | None = Field(default=None, max_length=140)
 
 
-@app.post("/accounts/{account_id}/withdrawals")
+@app.post(
+    "/accounts/{account_id}/withdrawals",
+    responses={
+        **INVALID,
+        404: {"model": ErrorEnvelope, "description": "No such account"},
+        409: {"model": ErrorEnvelope, "description": "Insufficient funds"},
+    },
+)
 def make_withdrawal(account_id: str, withdrawal: Withdrawal) -> dict[str, object]:
     balance = withdraw(account_id, withdrawal.amount)
     return {"account_id": account_id, "balance": balance}
@@ -141,12 +178,12 @@ def fetch_statement(account_id: str) -> list[dict[str, object]]:
     raise ConnectionError(f"could not connect to {STATEMENT_DB_URL} for {account_id}")
 
 
-@app.get("/accounts/{account_id}/statement")
+@app.get("/accounts/{account_id}/statement", responses=INVALID)
 def read_statement(account_id: str) -> list[dict[str, object]]:
     return fetch_statement(account_id)
 
 
-@app.get("/legacy/quantity")
+@app.get("/legacy/quantity", responses=INVALID)
 def legacy_quantity(raw: str) -> dict[str, int]:
     # A bug on purpose: unvalidated parsing. int("abc") raises ValueError whose message
     # repeats the client's input; the catch-all handler keeps that out of the response.

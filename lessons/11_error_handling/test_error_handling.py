@@ -91,6 +91,14 @@ def test_service_raises_domain_errors_without_http() -> None:
     assert lesson.accounts["acc-1"] == 70, "a refused withdrawal changes nothing"
 
 
+def test_an_allowed_withdrawal_answers_200_with_the_new_balance() -> None:
+    """With no domain error, the route answers 200 with the balance the service returned."""
+    response = client.post("/accounts/acc-1/withdrawals", json={"amount": 40})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"account_id": "acc-1", "balance": 60}
+    assert lesson.accounts["acc-1"] == 60
+
+
 # --- Validation errors ----------------------------------------------------------------------
 def test_validation_handler_replaces_the_422_envelope() -> None:
     """A RequestValidationError handler turns FastAPI's 422 into the app's envelope."""

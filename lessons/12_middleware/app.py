@@ -29,7 +29,8 @@ def text(size: int = Query(ge=0, le=1_000_000)) -> str:
     return "a" * size
 
 
-@routes.get("/stream")
+# response_class= documents the text/plain body; the handler returns its own stream.
+@routes.get("/stream", response_class=PlainTextResponse)
 def stream() -> StreamingResponse:
     def chunks() -> Iterator[bytes]:
         for number in range(3):

@@ -267,6 +267,15 @@ def test_unhandled_exception_500_skips_user_middleware(kind: str) -> None:
 
 
 # --- Order ---------------------------------------------------------------------------------
+def test_a_pure_asgi_middleware_passes_other_scopes_through_untraced() -> None:
+    """Lifespan events go through the Tracer layers too, untouched and not traced."""
+    ordering.trace.clear()
+    with TestClient(ordering.app) as started:  # startup and shutdown: "lifespan" scopes
+        assert ordering.trace == [], "the Tracer traced a non-HTTP scope"
+        assert started.get("/trace").status_code == 200, "the app behind it still answers"
+    assert ordering.trace[-1] == "added third: response"
+
+
 def test_last_added_middleware_runs_outermost() -> None:
     """Requests pass the middleware in reverse order of adding; responses in adding order."""
     TestClient(ordering.app).get("/trace")

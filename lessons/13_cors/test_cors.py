@@ -149,6 +149,13 @@ def test_origin_is_not_authentication() -> None:
         assert response.json() == {"user": "demo-user", "plan": "pro"}
 
 
+def test_a_non_ascii_token_is_a_401_not_a_500() -> None:
+    """A token with a non-ASCII character (headers decode as latin-1) is just a wrong token."""
+    response = client.get("/api/me", headers={b"Authorization": "Bearer clé".encode("latin-1")})
+    assert response.status_code == 401, "compare_digest on a non-ASCII str raises: encode first"
+    assert response.json() == {"detail": "Not authenticated"}
+
+
 @given(
     origin=st.one_of(OUTSIDE, st.sampled_from(ALLOWED)),
     method=HEADER_TEXT,

@@ -8,7 +8,7 @@ alice / down-the-rabbit-hole.
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, status
@@ -196,7 +196,18 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 # --- Routes ---------------------------------------------------------------------------------
 
 
-@app.post("/token")
+# The body of an HTTPException. `responses=` declares each error a route can answer with,
+# so the docs show the 401/409 a client must handle, not only the happy path.
+class HTTPError(BaseModel):
+    detail: str
+
+
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": HTTPError, "description": "Missing, invalid, expired or revoked credentials"}
+}
+
+
+@app.post("/token", responses=UNAUTHORIZED)
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], now: Now) -> TokenPair:
     user = authenticate(form.username, form.password)
     if user is None:
@@ -213,7 +224,7 @@ class RefreshRequest(BaseModel):
     refresh_token: str
 
 
-@app.post("/token/refresh")
+@app.post("/token/refresh", responses=UNAUTHORIZED)
 def refresh(body: RefreshRequest, now: Now) -> TokenPair:
     claims = decode_token(body.refresh_token, "refresh", now)
     # Rotation: a refresh token works once. A stolen copy that is replayed after the
@@ -222,12 +233,16 @@ def refresh(body: RefreshRequest, now: Now) -> TokenPair:
     return issue_tokens(claims.sub, now)
 
 
-@app.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@app.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=UNAUTHORIZED)
 def logout(claims: Annotated[TokenClaims, Depends(get_access_claims)]) -> None:
     REVOKED_JTIS.add(claims.jti)
 
 
-@app.post("/users", status_code=status.HTTP_201_CREATED)
+@app.post(
+    "/users",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"model": HTTPError, "description": "Username taken"}},
+)
 def sign_up(new_user: NewUser) -> User:
     if new_user.username in USERS:
         raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail="Username taken")
@@ -239,13 +254,13 @@ def sign_up(new_user: NewUser) -> User:
     return User(username=new_user.username, full_name=new_user.full_name)
 
 
-@app.get("/users/me")
+@app.get("/users/me", responses=UNAUTHORIZED)
 def read_me(user: CurrentUser) -> User:
     return user
 
 
 # Anti-example, kept to prove a point: this route depends on the scheme alone, so it
 # receives whatever string follows "Bearer ", verified by nobody.
-@app.get("/scheme-only")
+@app.get("/scheme-only", responses=UNAUTHORIZED)
 def scheme_only(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, str]:
     return {"token_received": token}

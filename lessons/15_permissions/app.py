@@ -11,7 +11,7 @@ lesson stays on authorisation; lesson 14 does tokens properly.
 import secrets
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Security, status
 from fastapi.security import (
@@ -158,7 +158,26 @@ def authenticate(username: str, password: str) -> StoredUser | None:
     return user if password_hash.verify(password, user.password_hash) else None
 
 
-@app.post("/token")
+# --- Documented errors ----------------------------------------------------------------------
+# The body of an HTTPException. Each route lists the errors it can answer with in
+# `responses=`, so the docs show clients the 401/403/404 they must handle.
+class HTTPError(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int, str] = {
+    400: "Unknown scope requested",
+    401: "Not authenticated: no, unknown or revoked token, or wrong password",
+    403: "The token lacks the scope, or the role lacks the permission",
+    404: "Not found",
+}
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": HTTPError, "description": ERRORS[code]} for code in codes}
+
+
+@app.post("/token", responses=documented(400, 401))
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenResponse:
     # form.scopes: the space-separated "scope" form field, split. Unknown names are an
     # error (RFC 6749 "invalid_scope"), not something to ignore silently.
@@ -247,12 +266,16 @@ class ArticleIn(BaseModel):
 
 # --- Routes: each one states the permission it needs ----------------------------------------
 # When the handler does not need the user, the guard goes in `dependencies=[...]`.
-@app.get("/articles", dependencies=[Depends(require(Permission.ARTICLES_READ))])
+@app.get(
+    "/articles",
+    dependencies=[Depends(require(Permission.ARTICLES_READ))],
+    responses=documented(401, 403),
+)
 def list_articles() -> list[Article]:
     return list(ARTICLES.values())
 
 
-@app.post("/articles", status_code=status.HTTP_201_CREATED)
+@app.post("/articles", status_code=status.HTTP_201_CREATED, responses=documented(401, 403))
 def create_article(
     body: ArticleIn, user: Annotated[User, Depends(require(Permission.ARTICLES_WRITE))]
 ) -> Article:
@@ -261,7 +284,7 @@ def create_article(
     return article
 
 
-@app.put("/articles/{article_id}")
+@app.put("/articles/{article_id}", responses=documented(401, 403, 404))
 def edit_article(
     article_id: int,
     body: ArticleIn,
@@ -282,6 +305,7 @@ def edit_article(
 @app.post(
     "/articles/{article_id}/publish",
     dependencies=[Depends(require(Permission.ARTICLES_MODERATE))],
+    responses=documented(401, 403, 404),
 )
 def publish_article(article_id: int) -> Article:
     article = ARTICLES.get(article_id)
@@ -291,7 +315,7 @@ def publish_article(article_id: int) -> Article:
     return article
 
 
-@app.get("/notes/{note_id}")
+@app.get("/notes/{note_id}", responses=documented(401, 404))
 def read_note(note_id: int, user: Annotated[User, Depends(get_current_user)]) -> Note:
     note = NOTES.get(note_id)
     # Notes are private: even their existence is nobody else's business. Someone else's
@@ -301,7 +325,7 @@ def read_note(note_id: int, user: Annotated[User, Depends(get_current_user)]) ->
     return note
 
 
-@app.get("/users", dependencies=[Depends(require_admin)])
+@app.get("/users", dependencies=[Depends(require_admin)], responses=documented(401, 403))
 def list_users() -> list[User]:
     return [User(username=u.username, role=u.role) for u in USERS.values()]
 
@@ -311,6 +335,7 @@ def list_users() -> list[User]:
     "/users/{username}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(require_admin)],
+    responses=documented(401, 403, 404),
 )
 def delete_user(username: str) -> None:
     if USERS.pop(username, None) is None:
@@ -336,14 +361,14 @@ def user_from_bearer(credentials: HTTPAuthorizationCredentials | None) -> User:
     return User(username=session.username, role=USERS[session.username].role)
 
 
-@app.get("/bearer/default")
+@app.get("/bearer/default", responses=documented(401, 403))  # 403: before 0.122
 def whoami_default(
     credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer_default)],
 ) -> User:
     return user_from_bearer(credentials)
 
 
-@app.get("/bearer/explicit")
+@app.get("/bearer/explicit", responses=documented(401))
 def whoami_explicit(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_optional)],
 ) -> User:

@@ -41,7 +41,33 @@ LESSONS = sorted(path.parent.name for path in (REPO_ROOT / "lessons").glob("[0-9
 # (an unhandled error shown as a 500, a stream that waits for an event the test controls).
 # Each is excluded with its reason; every other operation of every lesson is fuzzed.
 DELIBERATE: dict[str, str] = {
-    # "07_dependencies:GET /swallowed": "shows what a dependency that swallows errors breaks",
+    "02_path_parameters:GET /wrong-order/users/me": (
+        "shows a route shadowed by an earlier /users/{user_id}: every call is that route's 422"
+    ),
+    "05_response_models:GET /legacy/users/{user_id}": (
+        "a stored row that breaks UserOut is refused with a 500, not sent malformed"
+    ),
+    "07_dependencies:GET /lifecycle": (
+        "outcome=crash shows a yield dependency seeing an unhandled error, which is a 500"
+    ),
+    "07_dependencies:GET /swallowed": (
+        "a yield dependency that swallows the error leaves no response: FastAPIError, a 500"
+    ),
+    "07_dependencies:GET /late-error": (
+        "an HTTPException raised in teardown comes too late to change the response (a 500)"
+    ),
+    "08_dependency_overrides:GET /weather/{city}": (
+        "calls a weather service the run cannot reach; its documented 502 is the gateway error"
+    ),
+    "09_async_and_sync:GET /profiles/{user_id}": (
+        "calls an upstream the run cannot reach; its documented 502/504 are gateway errors"
+    ),
+    "11_error_handling:GET /accounts/{account_id}/statement": (
+        "a planted outage: shows the catch-all handler's 500 hiding the secret in the error"
+    ),
+    "11_error_handling:GET /legacy/quantity": (
+        "a bug on purpose (unvalidated int()): shows the catch-all 500 keeping input out"
+    ),
 }
 
 # Lessons whose app answers only for certain hosts (TrustedHostMiddleware).

@@ -19,3 +19,9 @@ class Item(ItemCreate):
 class Stats(BaseModel):
     count: int
     total_value: float
+
+
+class HTTPError(BaseModel):
+    """The body of an HTTPException, declared in `responses=` so the docs show each error."""
+
+    detail: str

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from ..dependencies import get_item_service, require_admin_key
-from ..schemas import Stats
+from ..schemas import HTTPError, Stats
 from ..services import ItemService
 
 # `dependencies=[...]` on the router runs `require_admin_key` before every route below,
@@ -14,6 +14,7 @@ router = APIRouter(
     prefix="/admin",
     tags=["admin"],
     dependencies=[Depends(require_admin_key)],
+    responses={401: {"model": HTTPError, "description": "Admin key missing or wrong"}},
 )
 
 Service = Annotated[ItemService, Depends(get_item_service)]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 
 from ..dependencies import get_item_service
-from ..schemas import Item, ItemCreate
+from ..schemas import HTTPError, Item, ItemCreate
 from ..services import DuplicateItemName, ItemNotFound, ItemService
 
 # Every route below gets the "/items" prefix and the "items" tag (which groups the
@@ -22,7 +22,11 @@ def list_items(service: Service) -> list[Item]:
     return service.list_items()
 
 
-@router.post("/", status_code=201)
+@router.post(
+    "/",
+    status_code=201,
+    responses={409: {"model": HTTPError, "description": "An item with this name exists"}},
+)
 def create_item(data: ItemCreate, service: Service) -> Item:
     try:
         return service.create(data)
@@ -30,7 +34,7 @@ def create_item(data: ItemCreate, service: Service) -> Item:
         raise HTTPException(status_code=409, detail=str(exc)) from None
 
 
-@router.get("/{item_id}")
+@router.get("/{item_id}", responses={404: {"model": HTTPError, "description": "No such item"}})
 def get_item(item_id: int, service: Service) -> Item:
     try:
         return service.get(item_id)
