@@ -26,6 +26,9 @@ settings.register_profile(
     derandomize=True,
     print_blob=True,
 )
+# - "mutation": tools/mutation.py runs a lesson once per mutant; derandomized so a mutant is
+#   killed or not the same way every time, and fewer examples because there are thousands.
+settings.register_profile("mutation", max_examples=20, deadline=None, derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 

@@ -8,6 +8,7 @@ nox -s types      # mypy (strict) over lessons/ and the root files
 nox -s postgres   # the database lessons against a throwaway PostgreSQL server
 nox -s coverage   # branch coverage of all lesson code (apps, helpers), required 100%
 nox -s contract   # Schemathesis fuzzes every lesson app from its own OpenAPI document
+nox -s mutation   # every lesson's tests against mutants of its code (changed lessons only)
 nox -s flakes     # lessons run 10x in random order, serial and -n 2 (changed lessons only)
 nox -s exercises  # every exercise fails as shipped and passes with its reference solution
 """
@@ -136,7 +137,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def types(session: nox.Session) -> None:
     """Strict mypy over every lesson and the root files."""
-    session.install("-e", ".[test]", "mypy", "nox", "schemathesis>=4.0")
+    session.install("-e", ".[test]", "mypy", "nox", "schemathesis>=4.0", "cosmic-ray>=8.7")
     # Lesson folders start with digits, so mypy must be given the package (-p), not paths.
     session.run("mypy", "-p", "lessons")
     session.run("mypy", "conftest.py", "noxfile.py", "tools")
@@ -235,13 +236,25 @@ def coverage(session: nox.Session) -> None:
     pyproject.toml). The report lists any line or branch no test reaches.
     """
     session.install("-e", ".[test]")
+    env = {"HYPOTHESIS_PROFILE": "dev"}
+    greenlet_lesson = "lessons/19_async_databases"  # see [tool.coverage.run] concurrency
     _pytest(
         session,
         "-n",
         "2",
         "--cov",
+        "--cov-report=",
+        "--cov-fail-under=0",
+        f"--ignore={greenlet_lesson}",
+        env=env,
+    )
+    _pytest(
+        session,
+        greenlet_lesson,
+        "--cov",
+        "--cov-append",
         "--cov-report=term-missing:skip-covered",
-        env={"HYPOTHESIS_PROFILE": "dev"},
+        env={**env, "LESSONS_COVERAGE_CONCURRENCY": "greenlet"},
     )
 
 
@@ -257,6 +270,13 @@ def flakes(session: nox.Session) -> None:
     """Hunt flaky tests (tools/flakes.py): `-- --all --update` hunts everything and records it."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "tools.flakes", *session.posargs)
+
+
+@nox.session(python="3.11")
+def mutation(session: nox.Session) -> None:
+    """Mutation testing (tools/mutation.py): lessons changed since the record; `-- --all`."""
+    session.install("-e", ".[test]", "cosmic-ray>=8.7")
+    session.run("python", "-m", "tools.mutation", *session.posargs)
 
 
 @nox.session(python="3.11")

@@ -35,14 +35,18 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()[:16]
 
 
-def fingerprint(lesson: str) -> str:
+def fingerprint(lesson: str, extra: list[Path] | None = None) -> str:
+    """The lesson's files (not its exercises, which its own run never loads), the shared
+    files, and any `extra` files the check itself depends on."""
     folder = REPO_ROOT / "lessons" / lesson
     files = [
         p
         for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        if p.is_file()
+        and not {"__pycache__", ".hypothesis", "exercises"} & set(p.relative_to(folder).parts)
+        and p.suffix != ".pyc"
     ]
-    return _digest(files + [REPO_ROOT / name for name in SHARED])
+    return _digest(files + [REPO_ROOT / name for name in SHARED] + (extra or []))
 
 
 def load_record(path: Path) -> dict[str, str]:
