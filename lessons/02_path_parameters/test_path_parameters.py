@@ -280,3 +280,19 @@ def test_newlines_are_a_quirk_of_starlette_route_patterns(
     response = client.get(url)
     assert response.status_code == status
     assert response.json() == body
+
+
+# --- the documented answers, pinned (not derived from the app) ------------------------------
+
+
+@pytest.mark.parametrize(("period", "days"), [("day", 1), ("week", 7), ("month", 30)])
+def test_report_answers_the_documented_number_of_days(period: str, days: int) -> None:
+    """/reports/day, /week and /month answer 1, 7 and 30 days: the table is the contract."""
+    response = client.get(f"/reports/{period}")
+    assert response.json() == {"period": period, "days": days}
+
+
+def test_file_route_documents_its_404() -> None:
+    """OpenAPI lists the 404 the file route answers for an unknown path."""
+    operation = app.openapi()["paths"]["/files/{file_path}"]["get"]
+    assert operation["responses"]["404"] == {"description": "No route matches"}

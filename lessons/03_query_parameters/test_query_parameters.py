@@ -276,3 +276,22 @@ def test_any_valid_page_limit_search_combination_is_echoed(
     response = client.get("/products", params=params)
     assert response.status_code == 200, response.text
     assert response.json() == {"page": page, "limit": limit, "search": search}
+
+
+# --- the documented contract, pinned (the tests above follow whatever the schema says) -------
+
+
+def test_products_pages_from_1_and_limits_to_1_through_100_defaulting_to_20() -> None:
+    """page >= 1 (default 1), 1 <= limit <= 100 (default 20): the promise in this README."""
+    assert client.get("/products").json() == {"page": 1, "limit": 20, "search": None}
+    accepted = {"page": 1, "limit": 1}, {"page": 1, "limit": 100}
+    for params in accepted:
+        assert client.get("/products", params=params).status_code == 200, params
+    rejected = {"page": 0}, {"limit": 0}, {"limit": 101}
+    for params in rejected:
+        assert client.get("/products", params=params).status_code == 422, params
+
+
+def test_inventory_flag_defaults_to_false() -> None:
+    """Without ?in_stock the inventory filter is off."""
+    assert client.get("/inventory").json() == {"in_stock": False}

@@ -247,3 +247,27 @@ def test_non_json_content_type_is_never_parsed_as_json() -> None:
     [error] = errors_of(response)
     assert (error["type"], error["loc"]) == ("model_attributes_type", ["body"])
     assert error["input"] == json.dumps(ASHA)
+
+
+# --- the documented bounds, pinned (the property tests derive theirs from the models) -------
+
+
+def test_price_is_above_0_and_at_most_1_000_000() -> None:
+    """Item.price: 0 is refused, the smallest positive float and 1 000 000 pass, more fails."""
+    for price, status in ((0, 422), (5e-324, 200), (1_000_000, 200), (1_000_000.01, 422)):
+        response = client.put("/items/1", json={"name": "Lamp", "price": price})
+        assert response.status_code == status, (price, response.text)
+
+
+def test_order_quantity_is_1_to_1000() -> None:
+    """POST /orders takes a quantity from 1 to 1000 inclusive."""
+    item = {"name": "Lamp", "price": 2.0}
+    for quantity, status in ((0, 422), (1, 201), (1_000, 201), (1_001, 422)):
+        response = client.post("/orders", json={"item": item, "quantity": quantity})
+        assert response.status_code == status, (quantity, response.text)
+
+
+def test_dry_run_defaults_to_false() -> None:
+    """Without ?dry_run the update is real."""
+    response = client.put("/items/7", json={"name": "Lamp", "price": 12.5})
+    assert response.json()["dry_run"] is False
