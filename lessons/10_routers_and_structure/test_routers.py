@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from annotated_types import Gt, Le, MaxLen, MinLen
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
@@ -77,6 +78,27 @@ def test_router_maps_a_domain_error_to_409() -> None:
     assert clash.json() == {"detail": "an item named 'pen' already exists"}
 
 
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"name": "", "price": 1}, 422),
+        ({"name": "P", "price": 1}, 201),
+        ({"name": "P" * 40, "price": 1}, 201),
+        ({"name": "P" * 41, "price": 1}, 422),
+        ({"name": "Pen", "price": 0}, 422),
+        ({"name": "Pen", "price": 0.5}, 201),
+        ({"name": "Pen", "price": 10_000}, 201),
+        ({"name": "Pen", "price": 10_000.5}, 422),
+    ],
+)
+def test_item_bounds_are_a_1_to_40_char_name_and_a_price_in_0_to_10000(
+    body: dict[str, object], status: int
+) -> None:
+    """The exact edges of ItemCreate: name 1-40 characters, 0 < price <= 10 000."""
+    response = client.post(f"{API_PREFIX}/items/", json=body)
+    assert response.status_code == status, response.text
+
+
 def fill_path_parameters(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "1", path)
 
@@ -92,8 +114,11 @@ def test_router_dependency_guards_every_route_of_the_router() -> None:
                 denied = client.request(method, url, headers=headers)
                 assert denied.status_code == 401, f"{method} {url} let {headers} through"
                 assert denied.headers["www-authenticate"] == "X-Admin-Key"
+            # The guard only decides 401 or not: what comes next (200, 204, a 404 for an
+            # unknown id) is the route's business, asserted exactly in other tests.
             allowed = client.request(method, url, headers=ADMIN)
-            assert allowed.status_code < 300, f"{method} {url} refused the right key"
+            assert allowed.status_code != 401, f"{method} {url} refused the right key"
+            assert allowed.status_code < 500, f"{method} {url} crashed"
 
 
 def test_a_non_ascii_admin_key_is_a_401_not_a_500() -> None:
@@ -131,6 +156,24 @@ def test_router_dependency_parameters_appear_on_each_operation_in_openapi() -> N
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         is_admin = path.startswith(f"{API_PREFIX}/admin")
         assert ("x-admin-key" in headers) == is_admin, (path, method, headers)
+
+
+DOCUMENTED = {
+    # (method, path): the statuses the operation really answers, 422 for any parameter.
+    ("get", f"{API_PREFIX}/items/"): {"200"},
+    ("post", f"{API_PREFIX}/items/"): {"201", "409", "422"},
+    ("get", f"{API_PREFIX}/items/{{item_id}}"): {"200", "404", "422"},
+    ("get", f"{API_PREFIX}/admin/stats"): {"200", "401", "422"},  # 401: from the router
+    ("delete", f"{API_PREFIX}/admin/items"): {"204", "401", "422"},
+    ("get", "/health"): {"200"},
+}
+
+
+@pytest.mark.parametrize(("method", "path"), list(DOCUMENTED))
+def test_each_operation_documents_exactly_the_statuses_it_answers(method: str, path: str) -> None:
+    """OpenAPI lists each operation's real statuses: its own, its router's 401, and 422."""
+    documented = set(client.get("/openapi.json").json()["paths"][path][method]["responses"])
+    assert documented == DOCUMENTED[(method, path)]
 
 
 def constraint(field: str, kind: type[Any]) -> Any:

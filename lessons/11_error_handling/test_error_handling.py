@@ -40,7 +40,8 @@ def fresh_accounts() -> Iterator[None]:
 # --- HTTPException --------------------------------------------------------------------------
 def test_http_exception_sets_status_and_detail() -> None:
     """HTTPException(404, detail=...) answers that status with {"detail": ...}."""
-    assert client.get("/reports/1").status_code == 200
+    found = client.get("/reports/1")
+    assert (found.status_code, found.json()) == (200, {"id": 1, "title": "Q1 revenue"})
     response = client.get("/reports/999")
     assert response.status_code == 404
     assert response.json() == {"detail": "Report not found"}
@@ -54,7 +55,8 @@ def test_http_exception_detail_can_be_json_and_headers_are_sent() -> None:
         "detail": {"message": "Sign in to download exports", "scheme": "Bearer"}
     }
     assert response.headers["www-authenticate"] == "Bearer"
-    assert client.get("/exports/latest", headers={"Authorization": "Bearer t"}).status_code == 200
+    signed_in = client.get("/exports/latest", headers={"Authorization": "Bearer t"})
+    assert (signed_in.status_code, signed_in.json()) == (200, {"export": "ready"})
 
 
 # --- Domain errors --------------------------------------------------------------------------
@@ -64,11 +66,19 @@ DOMAIN_CASES: dict[type[lesson.DomainError], tuple[str, str, dict[str, int]]] = 
 }
 
 
-def test_every_mapped_domain_error_has_a_case() -> None:
-    """Each domain error the app maps to a status is exercised by the shape test below."""
-    assert set(DOMAIN_CASES) == set(lesson.DOMAIN_ERROR_STATUS), (
-        "add a request that triggers every error in DOMAIN_ERROR_STATUS to DOMAIN_CASES"
-    )
+@pytest.mark.parametrize("error", list(lesson.DOMAIN_ERROR_STATUS), ids=lambda cls: cls.__name__)
+def test_the_handler_maps_every_error_in_the_table(error: type[lesson.DomainError]) -> None:
+    """Raised from any route, each error of DOMAIN_ERROR_STATUS gets its status and code."""
+    probe = FastAPI()
+    probe.exception_handler(lesson.DomainError)(lesson.domain_error_handler)
+
+    @probe.get("/probe")
+    def raise_it() -> None:
+        raise error("probe message")
+
+    response = TestClient(probe).get("/probe")
+    assert response.status_code == lesson.DOMAIN_ERROR_STATUS[error]
+    assert response.json() == {"error": {"code": error.code, "message": "probe message"}}
 
 
 @pytest.mark.parametrize("error", list(DOMAIN_CASES), ids=lambda cls: cls.__name__)
@@ -81,6 +91,27 @@ def test_domain_error_maps_to_its_status_in_one_shape(error: type[lesson.DomainE
     assert set(payload) == {"error"}, "domain errors use the envelope, not FastAPI's detail"
     assert set(payload["error"]) == ENVELOPE_KEYS
     assert payload["error"]["code"] == error.code
+
+
+def test_domain_error_bodies_carry_the_services_message() -> None:
+    """The envelope's message is the domain error's own text, written for the client."""
+    missing = client.post("/accounts/acc-404/withdrawals", json={"amount": 1})
+    assert missing.status_code == 404
+    assert missing.json() == {
+        "error": {"code": "account_not_found", "message": "No account 'acc-404'"}
+    }
+    short = client.post("/accounts/acc-1/withdrawals", json={"amount": 101})
+    assert short.status_code == 409
+    assert short.json() == {
+        "error": {"code": "insufficient_funds", "message": "Balance 100 is less than 101"}
+    }
+
+
+def test_withdrawing_the_whole_balance_is_allowed() -> None:
+    """The rule is balance < amount: taking exactly the balance (100) leaves 0, not a 409."""
+    response = client.post("/accounts/acc-1/withdrawals", json={"amount": 100})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"account_id": "acc-1", "balance": 0}
 
 
 def test_service_raises_domain_errors_without_http() -> None:
@@ -135,6 +166,39 @@ def test_validation_envelope_lists_every_problem_and_never_echoes_input() -> Non
     assert [(f["in"], f["field"]) for f in path_problem.json()["error"]["fields"]] == [
         ("path", "report_id")
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"amount": 0}, 422),
+        ({"amount": 1}, 200),
+        ({"amount": 10_000}, 409),  # valid, so it reaches the service: more than the balance
+        ({"amount": 10_001}, 422),
+        ({"amount": 1, "note": "n" * 140}, 200),
+        ({"amount": 1, "note": "n" * 141}, 422),
+    ],
+)
+def test_withdrawal_bounds_are_1_to_10000_with_a_note_of_at_most_140(
+    body: dict[str, object], status: int
+) -> None:
+    """The exact edges of Withdrawal: amount > 0 and <= 10 000, note at most 140 characters."""
+    response = client.post("/accounts/acc-1/withdrawals", json=body)
+    assert response.status_code == status, response.text
+
+
+def documented_statuses(path: str, method: str) -> set[str]:
+    return set(app.openapi()["paths"][path][method]["responses"])
+
+
+def test_every_route_documents_exactly_the_statuses_it_answers() -> None:
+    """OpenAPI lists each route's real statuses; the withdrawal's follow the domain table."""
+    domain = {str(status) for status in lesson.DOMAIN_ERROR_STATUS.values()}
+    assert documented_statuses("/reports/{report_id}", "get") == {"200", "404", "422"}
+    assert documented_statuses("/exports/latest", "get") == {"200", "401", "422"}
+    withdrawals = documented_statuses("/accounts/{account_id}/withdrawals", "post")
+    assert withdrawals == {"200", "422"} | domain, "declare each domain status in responses="
+    assert documented_statuses("/legacy/quantity", "get") == {"200", "422"}
 
 
 AMOUNT_SCHEMA = app.openapi()["components"]["schemas"]["Withdrawal"]["properties"]["amount"]
@@ -203,7 +267,7 @@ def test_unexpected_error_traceback_is_logged(caplog: pytest.LogCaptureFixture) 
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None, "the record carries the exception and its traceback"
     assert isinstance(record.exc_info[1], ConnectionError)
-    assert error_id in record.getMessage(), "support can match the client's id to this line"
+    assert record.getMessage() == f"Unhandled error {error_id} on GET /accounts/acc-1/statement"
     assert "Traceback (most recent call last)" in caplog.text
     assert "fetch_statement" in caplog.text, "the traceback names the failing function"
     assert SECRET in caplog.text, "the logs keep the whole message, secret included"
@@ -284,6 +348,19 @@ def test_debug_mode_leaks_the_traceback_and_skips_the_handler() -> None:
     assert "internal_error" not in response.text, "the catch-all handler was bypassed"
     safe = TestClient(failing_app(), raise_server_exceptions=False).get("/from-route")
     assert SECRET not in safe.text
+
+
+def test_a_domain_error_missing_from_the_table_falls_back_to_400() -> None:
+    """A DomainError with no entry in DOMAIN_ERROR_STATUS still gets the envelope, as a 400."""
+    variant = failing_app()
+
+    @variant.get("/unmapped")
+    def unmapped() -> None:
+        raise lesson.DomainError("No rule for this yet")
+
+    response = TestClient(variant).get("/unmapped")
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "domain_error", "message": "No rule for this yet"}}
 
 
 def test_only_the_catch_all_handler_sees_errors_raised_in_middleware() -> None:

@@ -237,7 +237,15 @@ def test_real_uvicorn_serves_the_middleware_stack() -> None:
     assert text.text == "a" * GZIP_MINIMUM
 
 
-@pytest.mark.parametrize("size", [-1, 1_000_001])
-def test_text_size_is_bounded(size: int) -> None:
-    """The demo route refuses negative or huge sizes with 422, so it cannot be abused."""
-    assert fetch_text(size).status_code == 422
+@pytest.mark.parametrize(
+    ("size", "status"), [(-1, 422), (0, 200), (1_000_000, 200), (1_000_001, 422)]
+)
+def test_text_size_is_bounded(size: int, status: int) -> None:
+    """The demo route serves 0 to 1 000 000 bytes and refuses anything else with 422."""
+    assert fetch_text(size, accept_encoding="identity").status_code == status
+
+
+def test_the_app_gzips_from_1000_bytes_up() -> None:
+    """The threshold the app chose: 999 bytes go as they are, 1000 are compressed."""
+    assert "content-encoding" not in fetch_text(999).headers
+    assert fetch_text(1000).headers["content-encoding"] == "gzip"

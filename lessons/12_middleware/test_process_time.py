@@ -112,8 +112,11 @@ def test_process_time_header_is_on_any_path(path: str) -> None:
 
 def test_rejected_host_is_timed_because_timing_is_outermost() -> None:
     """The timing middleware was added last, so it wraps TrustedHost: even its 400 is timed."""
-    outermost_first: list[object] = [entry.cls for entry in lesson.app.user_middleware]
-    assert outermost_first == [BaseHTTPMiddleware, TrustedHostMiddleware, GZipMiddleware]
+    outermost_first = lesson.app.user_middleware  # the app's middleware list, outermost first
+    classes: list[object] = [entry.cls for entry in outermost_first]
+    assert classes[0] is BaseHTTPMiddleware
+    assert outermost_first[0].kwargs["dispatch"] is lesson.add_process_time, "timing is outermost"
+    assert classes.index(TrustedHostMiddleware) < classes.index(GZipMiddleware)
     response = decorator_client.get("/hello", headers={"host": "evil.test"})
     assert response.status_code == 400
     assert process_time(response) >= 0
