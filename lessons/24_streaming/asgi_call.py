@@ -33,7 +33,7 @@ async def call(app: ASGIApp, path: str, query: str, on_chunk: Callable[[bytes], 
     async def send(message: Message) -> None:
         if message["type"] == "http.response.start":
             start.update(message)
-        elif message["type"] == "http.response.body":
+        else:  # "http.response.body": the only other message of a plain HTTP response
             on_chunk(message.get("body", b""))
             if not message.get("more_body", False):
                 response_done.set()

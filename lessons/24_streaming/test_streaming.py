@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from lessons.testkit import Server, serve
 
-from .app import CHUNK_SIZE, MAX_DOWNLOAD, app
+from . import app as app_module
+from .app import CHUNK_SIZE, MAX_DOWNLOAD, app, job_steps
 from .asgi_call import call
 
 client = TestClient(app)
@@ -71,6 +72,32 @@ def test_client_disconnect_stops_the_generator_and_runs_its_cleanup(server: Serv
     )
 
 
+def test_a_feed_without_news_gives_up_and_forgets_the_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No step within STEP_TIMEOUT: the feed says so, ends, and drops the job's queue."""
+    monkeypatch.setattr(app_module, "STEP_TIMEOUT", 0.01)  # the app's patience, not a sleep
+    job = uuid.uuid4().hex
+    response = client.get(f"/jobs/{job}/progress")
+    assert response.status_code == 200
+    assert response.text == f"watching job {job}\nno news: giving up\n"
+    assert job not in job_steps, "the generator's finally forgets the queue"
+
+
+def test_cleanup_report_says_false_when_the_feed_never_ended() -> None:
+    """Waiting for a feed that never ran ends after `wait` seconds with cleaned_up false."""
+    feed = uuid.uuid4().hex
+    response = client.get(f"/feeds/{feed}/cleanup", params={"wait": 0.01})
+    assert response.status_code == 200
+    assert response.json() == {"feed": feed, "cleaned_up": False}
+
+
+@pytest.mark.parametrize("wait", ["0", "60.001", "-1"])
+def test_cleanup_wait_is_bounded_to_at_most_60_seconds(wait: str) -> None:
+    """`wait` must be above 0 and at most 60: anything else is a 422, not a long hang."""
+    response = client.get("/feeds/any/cleanup", params={"wait": wait})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "wait"]
+
+
 # --- flat memory --------------------------------------------------------------------------
 
 
@@ -127,6 +154,29 @@ def test_streamed_bytes_equal_the_buffered_bytes() -> None:
     assert len(streamed.content) == size
     assert streamed.headers["content-length"] == str(size)
     assert streamed.headers["content-type"] == "application/octet-stream"
+
+
+def test_an_empty_download_is_200_with_no_bytes() -> None:
+    """size=0 is the smallest valid request: 200, Content-Length 0, an empty body."""
+    response = client.get("/download", params={"size": 0})
+    assert response.status_code == 200
+    assert response.headers["content-length"] == "0"
+    assert response.content == b""
+
+
+def test_streaming_routes_document_their_real_media_types() -> None:
+    """OpenAPI names what each route streams (not FastAPI's default application/json)."""
+    paths = app.openapi()["paths"]
+    documented = {
+        path: list(paths[path]["get"]["responses"]["200"]["content"])
+        for path in ("/download", "/download-buffered", "/events/by-hand", "/feeds/{feed_id}")
+    }
+    assert documented == {
+        "/download": ["application/octet-stream"],
+        "/download-buffered": ["application/octet-stream"],
+        "/events/by-hand": ["text/event-stream"],
+        "/feeds/{feed_id}": ["text/plain"],
+    }
 
 
 @pytest.mark.parametrize("size", [-1, MAX_DOWNLOAD + 1, "lots"])
