@@ -6,4 +6,26 @@ survivor. A key stops matching when that line changes, so the mutant is then jud
 
 from __future__ import annotations
 
-EQUIVALENT: dict[str, str] = {}
+_LEGACY_ROW = (
+    'lessons/05_response_models/app.py: 1: {"id": 1, "name": "Old Timer", '
+    '"email": "old timer at example", "password_hash": "x$y"}, -> 1: {"id": %d, '
+    '"name": "Old Timer", "email": "old timer at example", "password_hash": "x$y"},'
+)
+_LEGACY_REASON = "the legacy row exists to break UserOut with its email; the 500 never shows its id"
+_FIRST_ID_REASON = (
+    "ids need only be unique and increasing; the first id depends on which test created a user "
+    "first (the counter is module state shared by the tests)"
+)
+
+EQUIVALENT: dict[str, str] = {
+    _LEGACY_ROW % 0: _LEGACY_REASON,
+    _LEGACY_ROW % 2: _LEGACY_REASON,
+    "lessons/05_response_models/app.py: _next_id = itertools.count(1) -> "
+    "_next_id = itertools.count( 0)": _FIRST_ID_REASON,
+    "lessons/05_response_models/app.py: _next_id = itertools.count(1) -> "
+    "_next_id = itertools.count( 2)": _FIRST_ID_REASON,
+    "lessons/33_health_checks/app.py: report = dict(zip(names, results, strict=True)) -> "
+    "report = dict(zip(names, results, strict=False))": (
+        "asyncio.gather returns exactly one result per check, so the lengths always match"
+    ),
+}

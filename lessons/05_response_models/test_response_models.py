@@ -1,5 +1,6 @@
 """Lesson 05 claims: the response model, not the handler, decides what the client receives."""
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -230,3 +231,15 @@ def test_openapi_output_schemas_have_no_secret() -> None:
         checked += 1
     routes = [route for route in app.routes if isinstance(route, APIRoute)]
     assert checked == len(routes), "every route's success response was inspected"
+
+
+def test_stored_hash_is_a_random_16_byte_salt_and_the_sha256_of_salt_and_password() -> None:
+    """hash_password stores `salt$sha256(salt + password)` with a 16-byte (32 hex) salt."""
+    from .app import hash_password
+
+    first, second = hash_password("s3cret-pass"), hash_password("s3cret-pass")
+    salt, digest = first.split("$")
+    assert len(salt) == 32, salt
+    assert set(salt) <= set("0123456789abcdef"), salt
+    assert digest == hashlib.sha256((salt + "s3cret-pass").encode()).hexdigest()
+    assert first != second, "the same password must hash differently (a fresh salt each time)"

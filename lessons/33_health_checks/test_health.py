@@ -173,3 +173,8 @@ def test_openapi_documents_both_readiness_bodies() -> None:
     assert live["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Liveness"
     }
+
+
+def test_each_readiness_check_gets_one_second_by_default() -> None:
+    """The default per-check limit is 1 s: within Kubernetes' default probe timeout (1 s)."""
+    assert get_check_timeout() == 1.0
