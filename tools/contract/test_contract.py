@@ -68,6 +68,21 @@ DELIBERATE: dict[str, str] = {
     "11_error_handling:GET /legacy/quantity": (
         "a bug on purpose (unvalidated int()): shows the catch-all 500 keeping input out"
     ),
+    "24_streaming:GET /jobs/{job_id}/progress": (
+        "a live progress feed waits for steps another request reports: past the read timeout"
+    ),
+    "24_streaming:GET /feeds/{feed_id}": (
+        "an endless stream that ends only when the client disconnects (shows its cleanup)"
+    ),
+    "24_streaming:GET /feeds/{feed_id}/cleanup": (
+        "waits up to `wait` seconds for a feed's disconnect cleanup the fuzzer never triggers"
+    ),
+    "34_performance:GET /prices/{symbol}": (
+        "a gateway with no upstream configured in the run: its documented 503 is the answer"
+    ),
+    "34_performance:GET /prices/{symbol}/no-timeout": (
+        "the same gateway without a timeout, also answering its documented 503 without upstream"
+    ),
 }
 
 # Lessons whose app answers only for certain hosts (TrustedHostMiddleware).
