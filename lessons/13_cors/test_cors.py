@@ -73,6 +73,17 @@ def test_preflight_from_an_allowed_origin_is_approved_as_configured(origin: str)
     assert "origin" in tokens(response.headers["vary"]), "caches must key the answer by Origin"
 
 
+@pytest.mark.parametrize("origin", ["https://app.example.com", "http://localhost:5173"])
+def test_the_documented_front_ends_may_call_and_cache_preflights_for_ten_minutes(
+    origin: str,
+) -> None:
+    """The two front ends the README names are approved, with Access-Control-Max-Age: 600."""
+    response = client.options("/api/notes", headers=preflight(origin, "POST", "content-type"))
+    assert response.status_code == 200, f"{origin} is a documented front end"
+    assert response.headers["access-control-allow-origin"] == origin
+    assert response.headers["access-control-max-age"] == "600", "10 minutes, as documented"
+
+
 def test_preflight_from_another_origin_is_rejected() -> None:
     """Preflight from an unlisted origin: 400 and no Access-Control-Allow-Origin."""
     response = client.options("/api/me", headers=preflight("https://evil.test"))

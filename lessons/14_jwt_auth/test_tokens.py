@@ -298,6 +298,26 @@ def test_refresh_token_expires_by_the_injected_clock(clock: FakeClock) -> None:
     assert_rejected(client.post("/token/refresh", json={"refresh_token": refresh}))
 
 
+def test_login_issues_a_15_minute_access_token_and_a_7_day_refresh_token(
+    clock: FakeClock,
+) -> None:
+    """/token's pair: access exp = iat + 900 s, refresh exp = iat + 7 days, iat = the clock."""
+    signed_up = client.post(
+        "/users", json={"username": "bob", "full_name": "Bob", "password": "x" * 12}
+    )
+    assert signed_up.status_code == 201
+    pair = client.post("/token", data={"username": "bob", "password": "x" * 12}).json()
+    # Reading claims without checking the signature: fine in a test, never in the app.
+    access = jwt.decode(pair["access_token"], options={"verify_signature": False})
+    refresh = jwt.decode(pair["refresh_token"], options={"verify_signature": False})
+    issued = int(clock.now.timestamp())
+    assert (access["type"], access["sub"], access["iat"]) == ("access", "bob", issued)
+    assert access["exp"] - access["iat"] == 15 * 60, "access tokens live 15 minutes"
+    assert (refresh["type"], refresh["sub"], refresh["iat"]) == ("refresh", "bob", issued)
+    assert refresh["exp"] - refresh["iat"] == 7 * 24 * 3600, "refresh tokens live 7 days"
+    assert access["jti"] != refresh["jti"], "each token has its own id"
+
+
 # --- Properties -----------------------------------------------------------------------------
 
 

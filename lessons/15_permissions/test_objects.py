@@ -67,3 +67,15 @@ def test_probing_note_ids_reveals_only_your_own_notes(note_id: int) -> None:
     else:
         assert response.status_code == 404
         assert response.json() == {"detail": "Note not found"}
+
+
+def test_guarded_actions_on_missing_objects_are_404_for_whoever_may_act() -> None:
+    """An admin publishing a missing article or deleting a missing user gets 404, exactly."""
+    admin = bearer("alice")
+    publish = client.post("/articles/999/publish", headers=admin)
+    assert publish.status_code == 404
+    assert publish.json() == {"detail": "Article not found"}
+    delete = client.delete("/users/nobody", headers=admin)
+    assert delete.status_code == 404
+    assert delete.json() == {"detail": "User not found"}
+    assert set(lesson.USERS) == {"alice", "bob", "carol", "dave"}, "nothing was deleted"

@@ -77,3 +77,16 @@ def test_openapi_declares_the_scopes_and_each_routes_requirement() -> None:
         {"OAuth2PasswordBearer": ["users:manage"]}
     ]
     assert paths["/notes/{note_id}"]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
+
+
+def test_unknown_user_and_wrong_password_get_the_same_401_at_login() -> None:
+    """Login: an unknown user and a wrong password get one identical 401 with a challenge."""
+    answers = [
+        client.post("/token", data={"username": name, "password": "not-the-password"})
+        for name in ("dave", "nobody")
+    ]
+    for response in answers:
+        assert response.status_code == 401, response.text
+        assert response.json() == {"detail": "Incorrect username or password"}
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert answers[0].content == answers[1].content, "the body must not reveal which one it was"
