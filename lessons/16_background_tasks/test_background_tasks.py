@@ -250,12 +250,50 @@ def test_returned_response_with_its_own_background_drops_the_injected_tasks() ->
 
 
 def test_bad_input_gets_a_4xx_not_a_500() -> None:
-    """An invalid email, report id or note → 422; an unknown job → 404."""
+    """An invalid email, report id, note or poll → 422; an unknown job → 404 "Job not found"."""
     assert client.post("/signup", json={"email": "not-an-email"}).status_code == 422
     assert client.post("/reports/NOT%20OK").status_code == 422
+    assert client.post(f"/reports/{'r' * 41}").status_code == 422, "41 characters is too long"
     assert client.post("/notes", params={"text": ""}).status_code == 422
-    assert client.get("/jobs/nope").status_code == 404
-    assert client.post("/jobs/nope/release").status_code == 404
+    assert client.post("/notes", params={"text": "n" * 101}).status_code == 422
+    lesson.jobs["known"] = lesson.Job()  # the job lookup runs first: an unknown job is a 404
+    assert client.get("/jobs/known", params={"wait": 30.01}).status_code == 422
+    assert client.get("/jobs/known", params={"wait": -0.01}).status_code == 422
+    assert client.get("/jobs/known", params={"until": "started"}).status_code == 422
+    for response in (client.get("/jobs/nope"), client.post("/jobs/nope/release")):
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Job not found"}
     assert not [line for line in lesson.events if line.startswith("task: ")], (
         "a rejected request runs no task"
     )
+
+
+def test_inputs_at_the_limits_are_accepted() -> None:
+    """A 40-character report id, a 100-character note and `wait=30` are all allowed."""
+    report_id = "r" * 40
+    quiet = TestClient(app, raise_server_exceptions=False)
+    assert quiet.post(f"/reports/{report_id}").json() == {
+        "report_id": report_id,
+        "status": "accepted",
+    }
+    assert client.post("/notes", params={"text": "n" * 100}).status_code == 202
+
+    lesson.jobs["finished"] = job = lesson.Job(status="done")
+    job.finished.set()  # already done: the long poll answers at once, it never waits 30 s
+    response = client.get("/jobs/finished", params={"until": "done", "wait": 30})
+    assert response.status_code == 200
+    assert response.json() == {"status": "done"}
+
+
+def test_a_poll_that_is_not_answered_in_time_gets_the_current_status() -> None:
+    """No `until`, or an `until` not reached within `wait`: the status as it is, at once."""
+    lesson.jobs["waiting"] = job = lesson.Job()  # queued: no task runs it in this test
+
+    assert client.get("/jobs/waiting").json() == {"status": "queued"}
+    not_yet = client.get("/jobs/waiting", params={"until": "running", "wait": 0})
+    assert not_yet.json() == {"status": "queued"}, "the job never started: still queued"
+
+    released = client.post("/jobs/waiting/release")
+    assert released.status_code == 200
+    assert released.json() == {"status": "queued"}, "release answers with the status it saw"
+    assert job.release.is_set(), "the release reached the job's event"

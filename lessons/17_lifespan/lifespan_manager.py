@@ -43,15 +43,16 @@ async def run_lifespan(app: ASGIApp, answer_within: float = 10.0) -> AsyncIterat
         try:
             answer = await asyncio.wait_for(from_app.get(), answer_within)
         except TimeoutError:
-            call.cancel()
+            call.cancel()  # an app that never answers is stopped, not left running
+            await asyncio.wait({call})
             raise
         if answer["type"] == f"lifespan.{event}.failed":
             await call  # Starlette re-raises the original error after reporting it
             raise LifespanFailed(answer.get("message", f"{event} failed"))
 
+    # Requests (HTTP or WebSocket) go through this wrapper; the lifespan itself does not.
     async def app_with_state(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            scope = {**scope, "state": dict(state)}  # a shallow copy per request
+        scope = {**scope, "state": dict(state)}  # a shallow copy per request
         await app(scope, receive, send)
 
     await exchange("startup")

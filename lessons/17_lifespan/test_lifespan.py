@@ -1,5 +1,6 @@
 """Lesson 17 claims: the lifespan wraps the app's whole life, and each client runs it (or not)."""
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -11,13 +12,14 @@ import starlette
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
+from starlette.types import Message, Receive, Scope, Send
 
 from lessons.testkit import REPO_ROOT, parse_version, serve
 
 from . import app as lesson
 from .app import ConnectionPool, app
 from .broken_app import app as broken_app
-from .lifespan_manager import run_lifespan
+from .lifespan_manager import LifespanFailed, run_lifespan
 
 STARLETTE_1 = parse_version(starlette.__version__) >= (1,)
 
@@ -53,6 +55,7 @@ def test_resources_live_on_app_state_and_in_lifespan_state() -> None:
     with TestClient(app) as client:
         pool = app.state.pool
         assert isinstance(pool, ConnectionPool)
+        assert (pool.size, pool.is_open) == (5, True), "startup opened a pool of five"
         response = client.get("/sentiment", params={"text": "Great food, awful service"})
         assert response.json() == {"score": 0.0, "pool_open": True}
         assert client.get("/sentiment", params={"text": "good good"}).json()["score"] == 2.0
@@ -95,13 +98,35 @@ def test_test_client_without_with_skips_the_lifespan() -> None:
     assert lesson.events == [], "neither startup nor shutdown ran"
 
 
+def test_the_model_loaded_at_startup_scores_each_known_word() -> None:
+    """Scores come from the startup model: known words add up, case is ignored, others are 0."""
+    expected = {"good": 1.0, "great": 2.0, "bad": -1.0, "awful": -2.0, "meh": 0.0}
+    with TestClient(app) as client:
+        for text, score in {**expected, "GOOD Great": 3.0, "bad awful": -3.0}.items():
+            response = client.get("/sentiment", params={"text": text})
+            assert response.json() == {"score": score, "pool_open": True}, text
+
+
+def test_plain_test_client_hides_a_startup_failure() -> None:
+    """Without `with`, the broken app answers /health: only the lifespan would have failed."""
+    client = TestClient(broken_app)  # no lifespan, so no ConnectionRefusedError either
+
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}, "a test like this passes on an app that never boots"
+
+
 def test_bad_input_is_a_422_once_started() -> None:
-    """An empty or overlong text is rejected with 422 before the handler runs."""
+    """An empty, missing or 201-character text is a 422 before the handler runs; 200 passes."""
     with TestClient(app) as client:
         assert client.get("/sentiment", params={"text": ""}).status_code == 422
         assert client.get("/sentiment", params={"text": "x" * 201}).status_code == 422
         assert client.get("/sentiment").status_code == 422
-    assert "request: /sentiment" not in lesson.events
+        at_limit = client.get("/sentiment", params={"text": "x" * 200})
+        assert at_limit.status_code == 200, "200 characters is the maximum, still allowed"
+    assert lesson.events == ["startup", "request: /sentiment", "shutdown"], (
+        "only the valid 200-character text reached the handler"
+    )
 
 
 def test_startup_failure_stops_the_test_client() -> None:
@@ -119,7 +144,7 @@ def test_startup_failure_makes_uvicorn_exit_with_an_error() -> None:
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # an upper bound only: the process exits as soon as startup fails
         check=False,
     )
     output = finished.stdout + finished.stderr
@@ -132,8 +157,9 @@ def test_startup_failure_makes_uvicorn_exit_with_an_error() -> None:
 
 def test_real_server_starts_up_before_serving_and_shuts_down_after() -> None:
     """Uvicorn runs startup before it is ready and shutdown after its last request."""
-    with serve("lessons.17_lifespan.app:app") as server:
-        response = httpx.get(f"{server.base_url}/sentiment", params={"text": "great"}, timeout=60)
+    # Only an upper bound (readiness is a log line): generous for a loaded CI machine.
+    with serve("lessons.17_lifespan.app:app", timeout=180) as server:
+        response = httpx.get(f"{server.base_url}/sentiment", params={"text": "great"}, timeout=180)
         assert response.json() == {"score": 2.0, "pool_open": True}
     log = "".join(server.output)
 
@@ -251,3 +277,37 @@ async def test_run_lifespan_raises_the_startup_error() -> None:
     with pytest.raises(ConnectionRefusedError, match=r"db\.invalid"):
         async with run_lifespan(broken_app):
             pytest.fail("the block must not run when startup failed")
+
+
+@pytest.mark.asyncio
+async def test_run_lifespan_raises_lifespan_failed_for_a_reported_failure() -> None:
+    """An app that answers `lifespan.startup.failed` without raising → LifespanFailed(message)."""
+
+    async def reports_failure(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()  # lifespan.startup
+        await send({"type": "lifespan.startup.failed", "message": "no database configured"})
+
+    with pytest.raises(LifespanFailed) as failure:
+        async with run_lifespan(reports_failure):
+            pytest.fail("the block must not run when startup failed")
+    assert str(failure.value) == "no database configured"
+
+
+@pytest.mark.asyncio
+async def test_run_lifespan_gives_up_on_an_app_that_never_answers() -> None:
+    """No answer within `answer_within` seconds: TimeoutError, and the app's call is cancelled."""
+    seen: list[str] = []
+
+    async def never_answers(scope: Scope, receive: Receive, send: Send) -> None:
+        message: Message = await receive()
+        seen.append(message["type"])
+        try:
+            await asyncio.Event().wait()  # hangs, like a startup stuck on a dead host
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    with pytest.raises(TimeoutError):
+        async with run_lifespan(never_answers, answer_within=0.05):
+            pytest.fail("the block must not run when startup never finished")
+    assert seen == ["lifespan.startup", "cancelled"], "the hanging call is not left running"

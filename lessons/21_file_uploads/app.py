@@ -12,7 +12,7 @@ import re
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, FastAPI, File, HTTPException, UploadFile
@@ -70,13 +70,12 @@ class BodySizeLimitMiddleware:
         async def counting_receive() -> Message:
             nonlocal received
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    # Raised inside whatever is reading the body (FastAPI's form parser,
-                    # request.body(), request.stream()): FastAPI re-raises HTTPExceptions
-                    # from body parsing, so the client gets a normal 413. Nothing else is read.
-                    raise HTTPException(413, detail=too_large(self.max_body_bytes))
+            received += len(message.get("body", b""))  # a disconnect message has no body
+            if received > self.max_body_bytes:
+                # Raised inside whatever is reading the body (FastAPI's form parser,
+                # request.body(), request.stream()): FastAPI re-raises HTTPExceptions
+                # from body parsing, so the client gets a normal 413. Nothing else is read.
+                raise HTTPException(413, detail=too_large(self.max_body_bytes))
             return message
 
         await self.app(scope, counting_receive, send)
@@ -164,14 +163,34 @@ async def store(upload: UploadFile, content_type: str, directory: Path) -> Store
     )
 
 
+# --- Documented errors ------------------------------------------------------------------
+# Every status an endpoint can answer is in the OpenAPI document, with the body's shape, so a
+# client (or a generated SDK) knows what to expect.
+class Detail(BaseModel):
+    detail: str
+
+
+Responses = dict[int | str, dict[str, Any]]
+# Any multipart endpoint: a body that is not valid multipart (400), one over the limit (413).
+UPLOAD_ERRORS: Responses = {
+    400: {"model": Detail, "description": "Not a valid multipart body, or a bad file name"},
+    413: {"model": Detail, "description": "The request body is over the size limit"},
+}
+# Endpoints that check the content type (and the magic number) of what they store.
+STORE_ERRORS: Responses = {
+    **UPLOAD_ERRORS,
+    415: {"model": Detail, "description": "Content type not allowed, or not what it claims"},
+}
+
+
 # --- Endpoints ----------------------------------------------------------------------------
-@app.post("/files", status_code=201)
+@app.post("/files", status_code=201, responses=STORE_ERRORS)
 async def upload_file(file: UploadFile, directory: UploadDir) -> StoredFile:
     content_type = await checked_content_type(file)
     return await store(file, content_type, directory)
 
 
-@app.post("/files/batch", status_code=201)
+@app.post("/files/batch", status_code=201, responses=STORE_ERRORS)
 async def upload_files(files: list[UploadFile], directory: UploadDir) -> list[StoredFile]:
     # Check every file before storing any: one bad file rejects the batch, leaving nothing.
     content_types = [await checked_content_type(file) for file in files]
@@ -181,7 +200,7 @@ async def upload_files(files: list[UploadFile], directory: UploadDir) -> list[St
     ]
 
 
-@app.post("/avatars")
+@app.post("/avatars", responses=UPLOAD_ERRORS)
 async def upload_avatar(file: UploadFile) -> dict[str, int | None]:
     # Correct, but late: when this line runs, the whole body has already been received
     # and spooled. Only the middleware above stops a big upload early.
@@ -190,14 +209,14 @@ async def upload_avatar(file: UploadFile) -> dict[str, int | None]:
     return {"size": file.size}
 
 
-@app.post("/files/in-memory")
+@app.post("/files/in-memory", responses=UPLOAD_ERRORS)
 async def upload_into_memory(file: Annotated[bytes, File()]) -> dict[str, int]:
     # `bytes = File()` hands the handler the entire file as one bytes object: fine for
     # small files, a memory problem for big ones (the test measures it).
     return {"size": len(file)}
 
 
-@app.post("/files/spooling")
+@app.post("/files/spooling", responses=UPLOAD_ERRORS)
 async def show_spooling(file: UploadFile) -> dict[str, str | int | bool]:
     # UploadFile wraps a SpooledTemporaryFile: kept in memory up to a threshold, then
     # "rolled over" to a real temporary file on disk. `_rolled` and `_max_size` are the

@@ -95,12 +95,10 @@ def fresh_upload_dir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name) / "uploads"
         directory.mkdir()
-        previous = app.dependency_overrides.get(get_upload_dir)
+        saved = dict(app.dependency_overrides)
         app.dependency_overrides[get_upload_dir] = lambda: directory
         try:
             yield directory
         finally:
-            if previous is None:
-                app.dependency_overrides.pop(get_upload_dir, None)
-            else:
-                app.dependency_overrides[get_upload_dir] = previous
+            app.dependency_overrides.clear()  # exactly the overrides from before the block
+            app.dependency_overrides.update(saved)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lessons.testkit import fastapi_at_least
 
+from . import app as lesson
 from .app import MAX_NAME_LENGTH, safe_filename
 from .support import MULTIPART, fresh_upload_dir, multipart_body
 
@@ -137,3 +138,16 @@ def test_the_same_name_twice_never_overwrites(client: TestClient, upload_dir: Pa
     assert first["stored_as"].endswith("_report.txt")
     assert (upload_dir / first["stored_as"]).read_bytes() == b"first"
     assert (upload_dir / second["stored_as"]).read_bytes() == b"second"
+
+
+def test_a_target_outside_the_upload_dir_is_refused_even_if_sanitising_failed(
+    client: TestClient, upload_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: were safe_filename broken, the path check still answers 400."""
+    monkeypatch.setattr(lesson, "safe_filename", lambda name: "/../../escaped.txt")
+    response = client.post("/files", files={"file": ("x.txt", b"data", "text/plain")})
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid file name"}
+    assert list(upload_dir.parent.iterdir()) == [upload_dir], "nothing was written next to it"
+    assert list(upload_dir.iterdir()) == []

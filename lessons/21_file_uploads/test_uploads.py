@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import strategies as st
 
 from lessons.testkit import parse_version
 
-from .app import ALLOWED_TYPES, CHUNK_SIZE
+from .app import (
+    ALLOWED_TYPES,
+    CHUNK_SIZE,
+    DEFAULT_UPLOAD_DIR,
+    MAX_AVATAR_BYTES,
+    app,
+    get_upload_dir,
+)
 from .support import MULTIPART, fresh_upload_dir, multipart_body
 
 STARLETTE_VERSION = parse_version(starlette.__version__)
@@ -82,8 +90,20 @@ def test_a_spoofed_content_type_is_caught_by_the_magic_number(
     """Text declared as image/png is refused with 415: the bytes must start like a PNG."""
     response = client.post("/files", files={"file": ("cat.png", b"<?php evil();", "image/png")})
     assert response.status_code == 415
-    assert "is not really image/png" in response.json()["detail"]
+    assert response.json() == {"detail": "'cat.png' is not really image/png"}
     assert list(upload_dir.iterdir()) == []
+
+
+def test_parameters_and_case_of_the_content_type_are_ignored(client: TestClient) -> None:
+    """`Text/Plain; charset=utf-8` is stored as `text/plain`; a missing type is a clear 415."""
+    declared = client.post("/files", files={"file": ("a.txt", b"hi", "Text/Plain; charset=utf-8")})
+    assert declared.status_code == 201, declared.text
+    assert declared.json()["content_type"] == "text/plain"
+
+    body = multipart_body(b"hi").replace(b"Content-Type: text/plain\r\n", b"")
+    untyped = client.post("/files", content=body, headers={"content-type": MULTIPART})
+    assert untyped.status_code == 415, untyped.text
+    assert untyped.json() == {"detail": "'no content type' is not accepted"}
 
 
 def test_several_files_upload_in_one_request(client: TestClient, upload_dir: Path) -> None:
@@ -112,6 +132,7 @@ def test_one_bad_file_rejects_the_whole_batch_and_stores_nothing(
     ]
     response = client.post("/files/batch", files=files)
     assert response.status_code == 415
+    assert response.json() == {"detail": "'text/html' is not accepted"}
     assert list(upload_dir.iterdir()) == [], "nothing may be stored from a rejected batch"
 
 
@@ -206,3 +227,42 @@ def test_any_mangled_multipart_body_gets_a_4xx_never_a_500(
     with fresh_upload_dir():
         response = client.post("/files", content=body, headers={"content-type": MULTIPART})
     assert response.status_code == 201 or 400 <= response.status_code < 500, response.text
+
+
+def test_an_avatar_of_exactly_the_limit_passes_and_one_byte_more_is_413(
+    client: TestClient,
+) -> None:
+    """/avatars takes MAX_AVATAR_BYTES bytes (200 with the size) and refuses one more (413)."""
+    at_limit = client.post("/avatars", files={"file": ("me.png", bytes(MAX_AVATAR_BYTES))})
+    assert at_limit.status_code == 200, at_limit.text
+    assert at_limit.json() == {"size": MAX_AVATAR_BYTES}
+
+    over = client.post("/avatars", files={"file": ("me.png", bytes(MAX_AVATAR_BYTES + 1))})
+    assert over.status_code == 413
+    assert over.json() == {"detail": f"An avatar may be at most {MAX_AVATAR_BYTES} bytes"}
+
+
+def test_uploads_go_to_a_directory_under_the_system_temp_dir_by_default() -> None:
+    """Without an override, get_upload_dir creates (if needed) and returns the default dir."""
+    directory = get_upload_dir()
+    assert (
+        directory
+        == DEFAULT_UPLOAD_DIR
+        == Path(tempfile.gettempdir()) / ("fastapi-lessons-21-uploads")
+    )
+    assert directory.is_dir()
+
+
+def test_every_error_status_is_documented_in_the_schema() -> None:
+    """The OpenAPI document lists 400, 413 and 415 (with a `detail` body) where they happen."""
+    paths = app.openapi()["paths"]
+    statuses = {path: set(operation["post"]["responses"]) for path, operation in paths.items()}
+    assert statuses == {
+        "/files": {"201", "400", "413", "415", "422"},
+        "/files/batch": {"201", "400", "413", "415", "422"},
+        "/avatars": {"200", "400", "413", "422"},
+        "/files/in-memory": {"200", "400", "413", "422"},
+        "/files/spooling": {"200", "400", "413", "422"},
+    }
+    refused = paths["/files"]["post"]["responses"]["415"]["content"]["application/json"]
+    assert refused["schema"] == {"$ref": "#/components/schemas/Detail"}
