@@ -167,6 +167,7 @@ async def attach_receipt(order_id: int, receipt: UploadFile) -> dict[str, int | 
     tags=["orders"],
     summary="Read one order (old query-string form)",
     deprecated=True,
+    responses={404: {"model": Problem, "description": "No order has this id"}},
 )
 def lookup_order(id: int) -> Order:
     return read_order(id)

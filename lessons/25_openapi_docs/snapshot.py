@@ -83,9 +83,14 @@ def schema_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:
     )
 
 
-def write_snapshot(schema: dict[str, Any], path: Path = SNAPSHOT_PATH) -> None:
-    """Store `schema` as the new reviewed snapshot (newest FastAPI only)."""
-    if FASTAPI_VERSION < SNAPSHOT_DIALECT:
+def write_snapshot(
+    schema: dict[str, Any],
+    path: Path = SNAPSHOT_PATH,
+    *,
+    version: tuple[int, ...] = FASTAPI_VERSION,
+) -> None:
+    """Store `schema` as the new reviewed snapshot (FastAPI `version`, newest only)."""
+    if version < SNAPSHOT_DIALECT:
         raise RuntimeError(
             "The snapshot is stored as FastAPI >= 0.129.1 generates it; regenerate it with "
             "the newest FastAPI (the project's .venv), not an older matrix version."

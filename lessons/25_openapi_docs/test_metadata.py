@@ -119,6 +119,12 @@ def test_deprecated_operation_is_flagged_but_still_served() -> None:
     response = client.get("/order-lookup", params={"id": created["id"]})
     assert response.status_code == 200
     assert response.json() == created
+    # It answers for unknown ids as the new route does, and documents that 404 too.
+    missing = client.get("/order-lookup", params={"id": 999})
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Order 999 not found"}
+    documented = OPENAPI["paths"]["/order-lookup"]["get"]["responses"]
+    assert documented["404"]["description"] == "No order has this id"
 
 
 def test_hidden_route_is_served_but_absent_from_the_schema() -> None:

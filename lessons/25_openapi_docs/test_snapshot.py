@@ -86,13 +86,15 @@ def test_update_mode_rewrites_the_snapshot(tmp_path: Path, monkeypatch: pytest.M
     assert json.loads(target.read_text(encoding="utf-8")) == fresh_schema()
 
 
-@pytest.mark.fastapi(before="0.129.1")
 def test_update_mode_refuses_older_fastapi(tmp_path: Path) -> None:
-    """An older FastAPI may not write the snapshot: it would store its own, older dialect."""
+    """A FastAPI older than 0.129.1 may not write the snapshot: it would store an old dialect."""
     target = tmp_path / "openapi.snapshot.json"
     with pytest.raises(RuntimeError, match="newest FastAPI"):
-        write_snapshot(fresh_schema(), target)
+        write_snapshot(fresh_schema(), target, version=(0, 129, 0))
     assert not target.exists()
+    # The dialect's own release is new enough: the boundary is inclusive.
+    write_snapshot({"openapi": "3.1.0"}, target, version=SNAPSHOT_DIALECT)
+    assert json.loads(target.read_text(encoding="utf-8")) == {"openapi": "3.1.0"}
 
 
 @pytest.mark.fastapi(since="0.128.1")

@@ -10,7 +10,7 @@ Serve it with:  uvicorn "lessons.27_testing.app:app" --reload
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import (
     Cookie,
@@ -50,6 +50,25 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 app = FastAPI(title="Lesson 27: testing", lifespan=lifespan)
 
 
+class Problem(BaseModel):
+    """The body of every error this app raises on purpose: {"detail": "..."}."""
+
+    detail: str
+
+
+# Documented error answers, so /openapi.json lists every status a route really returns.
+# Each route that needs the store answers 503 when no lifespan opened it.
+NO_STORE: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "The store is not open (no lifespan ran)"}
+}
+NOT_LOGGED_IN: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No valid session cookie"}
+}
+NO_SUCH_ITEM: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No item has this id"}
+}
+
+
 def get_store(request: Request) -> Store:
     store: Store | None = getattr(request.app.state, "store", None)
     if store is None:
@@ -81,7 +100,7 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.get("/items/{item_id}")
+@app.get("/items/{item_id}", responses={**NO_SUCH_ITEM, **NO_STORE})
 def read_item(item_id: Annotated[int, Path(ge=1)], store: StoreDep) -> dict[str, int | str]:
     if item_id not in store.items:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such item")
@@ -92,7 +111,7 @@ class Login(BaseModel):
     username: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
 
 
-@app.post("/login", status_code=status.HTTP_204_NO_CONTENT)
+@app.post("/login", status_code=status.HTTP_204_NO_CONTENT, responses=NO_STORE)
 def login(credentials: Login, store: StoreDep, response: Response) -> None:
     # (A real login checks a password: lesson 14.) The session token goes into a cookie the
     # browser sends back by itself. `secure=True` means "only over HTTPS": test clients
@@ -102,7 +121,7 @@ def login(credentials: Login, store: StoreDep, response: Response) -> None:
     response.set_cookie("session", token, httponly=True, secure=True, samesite="lax")
 
 
-@app.get("/me")
+@app.get("/me", responses={**NOT_LOGGED_IN, **NO_STORE})
 def me(user: UserDep) -> User:
     return user
 

@@ -23,3 +23,13 @@ def test_websocket_on_an_http_route_is_refused(client: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/health"):
         pytest.fail("the handshake must not succeed")
     assert refused.value.code == 1000, "Starlette closes unmatched WebSocket paths with 1000"
+
+
+def test_websocket_client_leaving_first_ends_the_handler_cleanly(client: TestClient) -> None:
+    """A client that disconnects mid-conversation ends the handler without an error."""
+    with client.websocket_connect("/ws") as websocket:
+        websocket.send_text("hi")
+        assert websocket.receive_text() == "HI"
+    # Leaving the block closed the socket from the client side. Had the handler let the
+    # WebSocketDisconnect escape, TestClient would re-raise it here; the app still serves.
+    assert client.get("/health").json() == {"status": "ok"}
