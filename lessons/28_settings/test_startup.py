@@ -21,6 +21,14 @@ def test_building_the_app_reads_no_settings(no_env_files: None) -> None:
     assert get_settings.cache_info().currsize == 0, "no settings were built yet"
 
 
+def test_a_route_without_the_settings_dependency_never_builds_them(no_env_files: None) -> None:
+    """/health answers with nothing configured (no lifespan run): only Depends builds settings."""
+    response = TestClient(create_app()).get("/health")  # no `with`: the lifespan does not run
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert get_settings.cache_info().misses == 0, "get_settings was never called"
+
+
 def test_missing_required_settings_stop_the_app_at_startup(no_env_files: None) -> None:
     """Starting the app (the lifespan) raises one ValidationError listing every missing field."""
     with pytest.raises(ValidationError) as failed, TestClient(create_app()):

@@ -11,6 +11,7 @@ import hmac
 import os
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import redis
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
@@ -63,6 +64,18 @@ DEMO_USER, DEMO_PASSWORD = "alice", "correct horse battery staple"
 CATALOG = ["blue mug", "green mug", "blue teapot", "red kettle"]
 
 
+class ErrorMessage(BaseModel):
+    """The body of a 401 or 429, as documented in the OpenAPI schema."""
+
+    detail: str
+
+
+# Every limited route can answer 429; saying so lets clients (and generated SDKs) expect it.
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorMessage, "description": "Over the limit; see the Retry-After header"}
+}
+
+
 class Credentials(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=128)
@@ -70,16 +83,22 @@ class Credentials(BaseModel):
 
 # The limit is a route dependency, so it runs BEFORE the body is validated and before the
 # password is checked: failed and malformed attempts use up the budget too.
-@router.post("/login", dependencies=[Depends(rate_limit(LOGIN_LIMIT))])
+@router.post(
+    "/login",
+    dependencies=[Depends(rate_limit(LOGIN_LIMIT))],
+    responses={401: {"model": ErrorMessage, "description": "Wrong credentials"}, **TOO_MANY},
+)
 def login(credentials: Credentials) -> dict[str, str]:
-    known = hmac.compare_digest(credentials.username, DEMO_USER)
-    correct = hmac.compare_digest(credentials.password, DEMO_PASSWORD)
+    # compare_digest takes the same time wherever the strings differ; it refuses non-ASCII
+    # str (TypeError, a 500), so compare the UTF-8 bytes.
+    known = hmac.compare_digest(credentials.username.encode(), DEMO_USER.encode())
+    correct = hmac.compare_digest(credentials.password.encode(), DEMO_PASSWORD.encode())
     if not (known and correct):
         raise HTTPException(status_code=401, detail="Wrong username or password")
     return {"token": "demo-token-for-" + DEMO_USER}
 
 
-@router.get("/search", dependencies=[Depends(rate_limit(SEARCH_LIMIT))])
+@router.get("/search", dependencies=[Depends(rate_limit(SEARCH_LIMIT))], responses=TOO_MANY)
 def search(q: str = Query(min_length=1, max_length=100)) -> dict[str, str | list[str]]:
     return {"q": q, "results": [item for item in CATALOG if q.lower() in item]}
 

@@ -21,7 +21,7 @@ from lessons.testkit import http_scope, serve
 
 from .app import LOGIN_LIMIT, SEARCH_LIMIT, app, create_app
 from .conftest import FakeClock
-from .limiter import MemoryStore
+from .limiter import MemoryStore, client_address
 
 PROXY = "10.0.0.2"  # our reverse proxy: the only peer whose X-Forwarded-For we believe
 INNER_PROXY = "10.0.0.3"  # a second proxy of ours, in front of PROXY
@@ -103,6 +103,16 @@ def test_chains_of_trusted_proxies_and_repeated_headers_are_followed(
         assert whoami(proxy, INNER_PROXY) == PROXY
 
 
+def test_a_request_without_a_peer_address_is_counted_as_unknown(
+    runner: asyncio.Runner, clock: FakeClock
+) -> None:
+    """No peer address (a Unix socket, some ASGI servers): all such requests share "unknown"."""
+    assert client_address(None, ["198.51.100.1"], frozenset(TRUSTED)) == "unknown"
+    no_peer = create_app(store=MemoryStore(), clock=clock, trusted_proxies=TRUSTED)
+    [identity] = raw_get(runner, no_peer, ["/whoami"], None, [])
+    assert identity == {"status": 200, "json": {"client": "unknown"}}
+
+
 def test_the_default_app_trusts_no_proxy() -> None:
     """Until TRUSTED_PROXIES is set, every X-Forwarded-For is ignored."""
     assert app.state.trusted_proxies == frozenset()
@@ -125,7 +135,7 @@ def raw_get(
     runner: asyncio.Runner,
     app: FastAPI,
     paths: list[str],
-    peer: str,
+    peer: str | None,
     headers: list[tuple[bytes, bytes]],
 ) -> list[Message]:
     """GET each path with a hand-built ASGI scope; return each status and JSON body."""
@@ -135,8 +145,10 @@ def raw_get(
             path,
             query_string=b"q=mug",
             headers=[(b"host", b"testserver"), *headers],
-            client=(peer, 50000),
+            client=(peer or "unused", 50000),
         )
+        if peer is None:
+            scope["client"] = None  # the ASGI spec allows a server to know no peer
         sent: list[Message] = []
 
         async def receive() -> Message:

@@ -186,6 +186,35 @@ def test_bad_search_and_login_input_gets_422_not_500(client: TestClient) -> None
     assert client.post("/login", json={"username": "a", "password": "p" * 129}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"username": "älice", "password": "guess"},
+        {"username": "alice", "password": "correct horse battery stäple"},
+        {"username": "アリス", "password": "パスワード"},
+    ],
+    ids=["username", "password", "both"],
+)
+def test_non_ascii_credentials_are_a_401_not_a_500(
+    client: TestClient, credentials: dict[str, str]
+) -> None:
+    """compare_digest refuses non-ASCII str; comparing UTF-8 bytes turns a crash into a 401."""
+    response = client.post("/login", json=credentials)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Wrong username or password"}
+
+
 def test_the_default_clock_is_the_wall_clock() -> None:
     """Without an injected clock the limiter reads time.time: windows every instance agrees on."""
     assert create_app().state.clock is time.time
+
+
+def test_openapi_documents_the_429_and_401_each_route_can_send() -> None:
+    """/login documents 401 and 429, /search documents 429, each with a `detail` string body."""
+    paths = create_app().openapi()["paths"]
+    login_statuses = set(paths["/login"]["post"]["responses"])
+    search_statuses = set(paths["/search"]["get"]["responses"])
+    assert login_statuses == {"200", "401", "422", "429"}
+    assert search_statuses == {"200", "422", "429"}
+    body = paths["/login"]["post"]["responses"]["429"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ErrorMessage"}

@@ -135,6 +135,13 @@ async def validation_error_with_request_id(
     return JSONResponse(body, status_code=422)
 
 
+class ErrorWithRequestId(BaseModel):
+    """An error body as the handlers above send it: what went wrong, and the ID to quote."""
+
+    detail: str
+    request_id: str
+
+
 ORDERS = {1: "blue mug", 2: "red kettle"}
 OrderLookup = Callable[[int], Awaitable[str | None]]
 
@@ -149,7 +156,7 @@ def get_order_lookup() -> OrderLookup:
     return lookup_order
 
 
-@app.get("/orders/{order_id}")
+@app.get("/orders/{order_id}", responses={404: {"model": ErrorWithRequestId}})
 async def read_order(
     order_id: int, lookup: OrderLookup = Depends(get_order_lookup)
 ) -> dict[str, str | int]:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from . import global_variable
 from .app import ORDERS, app, get_order_lookup, logger
@@ -94,3 +95,12 @@ async def test_a_global_variable_mixes_up_concurrent_requests() -> None:
     assert len(set(seen)) == 1, seen
     wrong = [i for i, request_id in enumerate(seen) if request_id != f"req-{i}"]
     assert len(wrong) == IN_FLIGHT - 1, "all but the last writer got another request's ID"
+
+
+def test_a_global_variable_looks_right_one_request_at_a_time() -> None:
+    """Why the bug survives review: sent one after another, every request reads its own ID."""
+    with TestClient(global_variable.app) as sequential:
+        seen = [
+            sequential.get("/whoami", headers={"X-Request-ID": f"req-{i}"}).json() for i in range(3)
+        ]
+    assert seen == [{"request_id": f"req-{i}"} for i in range(3)]

@@ -8,10 +8,11 @@ import logging
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
 
-from lessons.testkit import serve
+from lessons.testkit import http_scope, serve
 
-from .app import RequestIdFilter, app, db_logger, logger, request_id_var
+from .app import RequestIdFilter, RequestIdMiddleware, app, db_logger, logger, request_id_var
 from .conftest import raw_request
 
 client = TestClient(app)
@@ -138,3 +139,33 @@ def test_real_uvicorn_prints_the_id_on_every_line_of_the_request() -> None:
     loggers = {line.split("] ", 1)[1].split(":", 1)[0] for line in lines}
     assert loggers == {logger.name, db_logger.name, "uvicorn.access"}, lines
     assert not any("demo-123" in line and "[demo-123]" not in line for line in server.output)
+
+
+def test_an_error_after_the_response_started_is_reraised_not_answered(
+    runner: asyncio.Runner, logs: pytest.LogCaptureFixture
+) -> None:
+    """Once the status line is out no 500 can follow: the error is logged with the ID and
+    re-raised for the server to close the connection."""
+    sent: list[Message] = []
+
+    async def fails_mid_response(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("the stream broke")
+
+    async def call() -> None:
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = http_scope("/stream", headers=[(b"x-request-id", b"stream-1")])
+        await RequestIdMiddleware(fails_mid_response)(scope, receive, send)
+
+    with pytest.raises(RuntimeError, match="the stream broke"):
+        runner.run(call())
+    assert [message["type"] for message in sent] == ["http.response.start"], "no second start"
+    assert sent[0]["status"] == 200
+    assert (b"x-request-id", b"stream-1") in sent[0]["headers"]
+    error = by_message(app_records(logs), "unhandled error")
+    assert getattr(error, "request_id", None) == "stream-1"

@@ -142,3 +142,15 @@ def test_seed_middleware_trusts_any_id_and_misses_the_500() -> None:
     crash = seed_client.get("/boom", headers={"X-Request-ID": "support-ticket-7"})
     assert crash.status_code == 500
     assert "X-Request-ID" not in crash.headers, "the 500 is made outside its middleware"
+
+
+def test_openapi_documents_the_404_body_with_its_request_id() -> None:
+    """GET /orders/{order_id} documents its 404, whose body schema has `detail` and `request_id`."""
+    schema = app.openapi()
+    responses = schema["paths"]["/orders/{order_id}"]["get"]["responses"]
+    assert set(responses) == {"200", "404", "422"}
+    error = schema["components"]["schemas"]["ErrorWithRequestId"]
+    assert error["required"] == ["detail", "request_id"]
+    missing = client.get("/orders/999", headers={"X-Request-ID": "nf-1"})
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Order not found", "request_id": "nf-1"}
