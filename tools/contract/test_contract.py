@@ -68,6 +68,19 @@ DELIBERATE: dict[str, str] = {
     "11_error_handling:GET /legacy/quantity": (
         "a bug on purpose (unvalidated int()): shows the catch-all 500 keeping input out"
     ),
+    "16_background_tasks:POST /reports/{report_id}": (
+        "a task that raises after the 202 was sent is the point; in-process it surfaces as a 500"
+    ),
+    "16_background_tasks:POST /jobs": (
+        "its task waits for a release that only a test sends, so an in-process call never ends"
+    ),
+    "27_testing:GET /boom": (
+        "an unhandled bug on purpose: TestClient re-raises it;"
+        " raise_server_exceptions=False shows the 500"
+    ),
+    "31_request_ids_and_logging:GET /boom": (
+        "a bug on purpose: its 500 still carries the request ID a user can quote to support"
+    ),
     "24_streaming:GET /jobs/{job_id}/progress": (
         "a live progress feed waits for steps another request reports: past the read timeout"
     ),
