@@ -283,5 +283,5 @@ def mutation(session: nox.Session) -> None:
 def exercises(session: nox.Session) -> None:
     """Every exercise fails as shipped and passes, with the lesson's tests, once solved."""
     session.install("-e", ".[test]")
-    # Add "--require-all" once every lesson has its 2-4 exercises (issue #10).
-    session.run("python", "-m", "lessons", "check-exercises", *session.posargs)
+    # --require-all: a lesson with fewer than two exercises fails the session too.
+    session.run("python", "-m", "lessons", "check-exercises", "--require-all", *session.posargs)

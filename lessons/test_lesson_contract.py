@@ -212,7 +212,9 @@ def test_root_readme_indexes_every_lesson() -> None:
 
 # --- exercises (lessons/NN_slug/exercises/, read by `python -m lessons`) -------------------
 
-EXERCISE_LESSONS = [name for name in LESSON_FOLDERS if (LESSONS_DIR / name / "exercises").is_dir()]
+# Every lesson has exercises (issue #10): a lesson without an exercises/ folder fails
+# the first test below instead of being silently left out.
+EXERCISE_LESSONS = LESSON_FOLDERS
 
 
 def lesson_exercises(name: str) -> list[Exercise]:
