@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from pathlib import Path
 
 from lessons.testkit import REPO_ROOT
@@ -16,7 +17,6 @@ from lessons.testkit import REPO_ROOT
 SHARED = [
     "conftest.py",
     "pytest.ini",
-    "pyproject.toml",
     "lessons/__init__.py",
     "lessons/testkit.py",
 ]
@@ -27,8 +27,19 @@ def lessons() -> list[str]:
     return sorted(p.name for p in (REPO_ROOT / "lessons").glob("[0-9][0-9]_*") if p.is_dir())
 
 
+def _project_table() -> bytes:
+    """pyproject.toml's [project] table: the dependencies (and their pins) the tests run on.
+
+    Only that table: the [tool.*] tables configure linters and coverage, which no lesson's
+    results depend on, so editing them must not throw away every recorded result.
+    """
+    with (REPO_ROOT / "pyproject.toml").open("rb") as file:
+        project = tomllib.load(file)["project"]
+    return json.dumps(project, sort_keys=True).encode()
+
+
 def _digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(_project_table())
     for path in sorted(paths):
         h.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
