@@ -7,6 +7,7 @@
     python -m lessons hint 07 [K]         the lesson's exercises and their hints
     python -m lessons exercise 07 [K]     run the exercise tests (all, or number K)
     python -m lessons check-exercises     CI: every exercise fails as shipped, passes solved
+        [--record FILE [--update]]        ...skipping lessons proven at the same fingerprint
 
 Lessons are named by number (7, 07), folder name, or part of it ("dependencies").
 """
@@ -35,7 +36,10 @@ from lessons.exercises import (
     check_exercise,
     find_exercises,
     find_lesson,
+    fingerprint,
     lessons,
+    load_record,
+    save_record,
 )
 from lessons.progress import REPORT_ENV, load_progress, progress_path
 
@@ -245,11 +249,21 @@ def command_watch(args: argparse.Namespace) -> int:
 
 def command_check_exercises(args: argparse.Namespace) -> int:
     chosen = [find_lesson(name) for name in args.lessons] if args.lessons else lessons()
-    exercises: list[Exercise] = [e for lesson in chosen for e in lesson.exercises()]
     too_few = [
         lesson for lesson in chosen if args.require_all and len(lesson.exercises()) < MIN_EXERCISES
     ]
     missing = [lesson for lesson in chosen if args.lessons and not lesson.exercises()]
+    # --record: a lesson whose fingerprint is recorded had every exercise proven on exactly
+    # these files and library versions, so proving them again would only repeat the verdict.
+    record = load_record(args.record) if args.record else {}
+    prints = {lesson.name: fingerprint(lesson) for lesson in chosen} if args.record else {}
+    proven = [lesson for lesson in chosen if record.get(lesson.name, "") == prints.get(lesson.name)]
+    exercises: list[Exercise] = [
+        e for lesson in chosen if lesson not in proven for e in lesson.exercises()
+    ]
+    if proven:
+        names = " ".join(lesson.number for lesson in proven)
+        print(f"Recorded as proven, unchanged since (skipped): {names}")
     print(f"Checking {len(exercises)} exercises in {args.jobs} processes...", flush=True)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results: list[CheckResult] = list(pool.map(check_exercise, exercises))
@@ -266,6 +280,14 @@ def command_check_exercises(args: argparse.Namespace) -> int:
     for lesson in too_few + missing:
         count = len(lesson.exercises())
         print(f"\n--- {lesson.name} has {count} exercises; every lesson needs 2-4")
+    if args.record and args.update:
+        failed = {result.exercise.lesson.name for result in bad}
+        for lesson in chosen:
+            if lesson.exercises() and lesson.name not in failed and lesson not in too_few:
+                record[lesson.name] = prints[lesson.name]
+            else:
+                record.pop(lesson.name, None)
+        save_record(args.record, record)
     failures = len(bad) + len(too_few) + len(missing)
     summary = f"{len(results) - len(bad)}/{len(results)} exercises meaningful"
     print(f"\n{summary}" + (f"; {failures} problems" if failures else "."))
@@ -320,6 +342,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("-j", "--jobs", type=int, default=2, help="parallel checks (default 2)")
     check.add_argument(
         "--require-all", action="store_true", help="fail when a lesson has fewer than 2"
+    )
+    check.add_argument(
+        "--record",
+        type=Path,
+        help="skip lessons whose files and library versions match this record of proofs",
+    )
+    check.add_argument(
+        "--update", action="store_true", help="write the lessons proven now into --record"
     )
     return main
 

@@ -10,6 +10,8 @@ do the lesson's own tests. The real checkout is never touched.
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -167,11 +170,44 @@ def copy_tree(root: Path, destination: Path, lesson: Lesson) -> None:
     for module in (root / "lessons").glob("*.py"):
         if not module.name.startswith("test_"):
             shutil.copy2(module, destination / "lessons" / module.name)
-    shutil.copytree(
-        lesson.path,
-        destination / "lessons" / lesson.name,
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis"),
-    )
+    shutil.copytree(lesson.path, destination / "lessons" / lesson.name, ignore=IGNORED)
+
+
+# The libraries an exercise's verdict depends on most: the ones the lessons teach and test
+# with. A new release of any of them invalidates every recorded verdict (see `fingerprint`).
+TAUGHT_LIBRARIES = ("fastapi", "starlette", "pydantic", "pydantic-core", "httpx")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
+
+
+def fingerprint(lesson: Lesson, root: Path = REPO_ROOT) -> str:
+    """A hash of what a lesson's exercise checks depend on: the very files `copy_tree`
+    copies (root config, shared modules, the lesson with its exercises and solutions), this
+    checker, the Python version and the versions of the taught libraries."""
+    files = [root / "conftest.py", root / "pytest.ini", root / "lessons" / "exercises.py"]
+    files += [m for m in (root / "lessons").glob("*.py") if not m.name.startswith("test_")]
+    files += [
+        p
+        for p in lesson.path.rglob("*")
+        if p.is_file()
+        and not {"__pycache__", ".pytest_cache", ".hypothesis"} & set(p.parts)
+        and p.suffix != ".pyc"
+    ]
+    digest = hashlib.sha256(f"python {sys.version_info[:2]}".encode())
+    for name in TAUGHT_LIBRARIES:
+        digest.update(f"{name} {metadata.version(name)}\0".encode())
+    for path in sorted(set(files)):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_record(path: Path) -> dict[str, str]:
+    """Lesson name -> the fingerprint at which all of its exercises were proven."""
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+
+
+def save_record(path: Path, record: dict[str, str]) -> None:
+    path.write_text(json.dumps(dict(sorted(record.items())), indent=1) + "\n", encoding="utf-8")
 
 
 def _pytest(where: Path, *targets: str) -> subprocess.CompletedProcess[str]:

@@ -406,6 +406,31 @@ def test_check_exercises_by_default_checks_only_lessons_that_have_exercises(
     assert "0/0 exercises meaningful." in result.stdout
 
 
+def test_check_exercises_record_skips_a_proven_lesson_until_its_files_change(tree: Path) -> None:
+    """--record: only a lesson whose every exercise passed is recorded; an unchanged recorded
+    lesson is skipped, and editing any of its files makes it checked again."""
+    record = tree / "record.json"
+    first = lessons_command(tree, "check-exercises", "--record", "record.json", "--update")
+    assert first.returncode == 1, "exercise_2_already_done is not meaningful"
+    assert "01_tiny" not in json.loads(record.read_text()), "a failing lesson is not recorded"
+
+    for name in ("exercise_2_already_done.py", "solution_2_already_done.diff"):
+        (tree / "lessons/01_tiny/exercises" / name).unlink()
+    proving = lessons_command(tree, "check-exercises", "--record", "record.json", "--update")
+    assert proving.returncode == 0, proving.stdout + proving.stderr
+    assert "1/1 exercises meaningful." in proving.stdout
+    assert list(json.loads(record.read_text())) == ["01_tiny"]
+
+    again = lessons_command(tree, "check-exercises", "--record", "record.json")
+    assert "Recorded as proven, unchanged since (skipped): 01" in again.stdout, again.stdout
+    assert "0/0 exercises meaningful." in again.stdout, "a recorded lesson is not re-run"
+
+    tests = tree / "lessons/01_tiny/test_tiny.py"
+    tests.write_text(tests.read_text() + "# an edit\n")
+    edited = lessons_command(tree, "check-exercises", "--record", "record.json")
+    assert "1/1 exercises meaningful." in edited.stdout, "an edited lesson is checked again"
+
+
 # --- the progress plugin --------------------------------------------------------------------
 
 
