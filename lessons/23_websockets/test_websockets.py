@@ -247,6 +247,25 @@ def test_wrong_shape_gets_an_error_frame_naming_the_problem(payload: Any, proble
         assert alice.receive_json() == {"type": "ack", "delivered": 0}
 
 
+# The Hypothesis test below reads the bounds from ChatMessage, so it follows any edit of the
+# model. This one pins the numbers the README documents: moving a bound changes the protocol.
+@pytest.mark.parametrize(
+    ("length", "problem"),
+    [(0, "string_too_short"), (1, None), (200, None), (201, "string_too_long")],
+)
+def test_a_chat_message_holds_1_to_200_characters(length: int, problem: str | None) -> None:
+    """The documented text length is 1 to 200 characters; 0 or 201 get an error frame."""
+    with client.websocket_connect(ALICE) as alice:
+        join(alice, "alice")
+        alice.send_json({"text": "a" * length})
+        reply = alice.receive_json()
+    if problem is None:
+        assert reply == {"type": "ack", "delivered": 0}, f"{length} is inside the documented 1..200"
+    else:
+        assert reply["type"] == "error", f"{length} is outside the documented 1..200"
+        assert [(p["type"], p["loc"]) for p in reply["detail"]] == [(problem, ["text"])], reply
+
+
 def json_values() -> st.SearchStrategy[Any]:
     """Any JSON value, biased towards objects that look like chat messages."""
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
