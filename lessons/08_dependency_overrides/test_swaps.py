@@ -58,17 +58,31 @@ def test_each_swapped_database_starts_empty() -> None:
 
 
 # --- The current user ------------------------------------------------------------------
+EVERY_NOTE = [
+    {"id": 1, "owner": "ada", "text": "ada's note"},
+    {"id": 2, "owner": "bob", "text": "bob's note"},
+]
+
+
 @pytest.mark.parametrize(
-    ("user", "status"),
-    [(User(name="ada", role="admin"), 200), (User(name="bob", role="user"), 403)],
+    ("user", "status", "body"),
+    [
+        (User(name="ada", role="admin"), 200, EVERY_NOTE),
+        (User(name="bob", role="user"), 403, {"detail": "admins only"}),
+    ],
 )
 def test_swapped_current_user_decides_the_admin_check(
-    override: SetOverride, memory_db: sqlite3.Connection, user: User, status: int
+    override: SetOverride, memory_db: sqlite3.Connection, user: User, status: int, body: object
 ) -> None:
-    """Injecting an admin passes require_admin; injecting a regular user gets 403."""
+    """An injected admin passes require_admin and sees every owner's notes; a user gets 403."""
+    memory_db.executemany(
+        "INSERT INTO notes (owner, text) VALUES (?, ?)",
+        [(note["owner"], note["text"]) for note in EVERY_NOTE],
+    )
     override(get_db, lambda: memory_db)
     override(get_current_user, lambda: user)
-    assert client.get("/admin/notes").status_code == status
+    response = client.get("/admin/notes")
+    assert (response.status_code, response.json()) == (status, body), f"as {user.role}"
 
 
 def test_without_the_user_override_the_real_token_check_applies(
@@ -76,8 +90,10 @@ def test_without_the_user_override_the_real_token_check_applies(
 ) -> None:
     """The real get_current_user: no token or an unknown one → 401, the demo token → demo."""
     override(get_db, lambda: memory_db)
-    assert client.get("/me").status_code == 401
-    assert client.get("/me", headers={"X-Token": "forged"}).status_code == 401
+    for headers in ({}, {"X-Token": "forged"}):
+        refused = client.get("/me", headers=headers)
+        assert refused.status_code == 401, f"with headers {headers}"
+        assert refused.json() == {"detail": "missing or unknown X-Token"}
     assert client.get("/me", headers=DEMO).json() == {"name": "demo", "role": "user"}
 
 
@@ -105,6 +121,21 @@ def test_swapped_settings_change_the_note_length_limit(
     too_long = client.post("/notes", json={"text": "123456"}, headers=DEMO)
     assert too_long.status_code == 422
     assert too_long.json() == {"detail": "a note has at most 5 characters"}
+
+
+def test_an_empty_note_is_a_422_whatever_the_settings(
+    override: SetOverride, memory_db: sqlite3.Connection
+) -> None:
+    """NoteIn's own bound (min_length=1) holds under any injected settings: "" is a 422."""
+    override(get_db, lambda: memory_db)
+    override(get_settings, lambda: Settings(max_note_length=5))
+    assert client.post("/notes", json={"text": "1"}, headers=DEMO).status_code == 201
+    empty = client.post("/notes", json={"text": ""}, headers=DEMO)
+    assert empty.status_code == 422
+    (error,) = empty.json()["detail"]
+    assert (error["loc"], error["type"]) == (["body", "text"], "string_too_short")
+    assert error["ctx"] == {"min_length": 1}, "a note needs at least one character"
+    assert memory_db.execute("SELECT text FROM notes").fetchall() == [("1",)]
 
 
 @given(limit=st.integers(min_value=1, max_value=30), text=st.text(min_size=1, max_size=40))
@@ -176,6 +207,17 @@ def test_the_real_weather_client_is_configured_from_the_settings() -> None:
     assert weather_client.is_closed, "the client must be closed after the request"
 
 
+def test_the_default_settings_give_the_weather_client_a_5_second_timeout() -> None:
+    """Out of the box, every phase of a weather call (connect, read, write, pool) stops at 5 s."""
+    dependency = get_weather_client(Settings())
+    weather_client = next(dependency)
+    assert str(weather_client.base_url) == "https://weather.example.com"
+    assert weather_client.timeout.as_dict() == dict.fromkeys(
+        ("connect", "read", "write", "pool"), 5.0
+    ), "the default weather timeout is 5 seconds"
+    assert next(dependency, None) is None
+
+
 def raise_connect_error(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("connection refused", request=request)
 
@@ -216,3 +258,33 @@ def test_any_upstream_failure_becomes_a_502(
     assert response.status_code == 502
     assert response.json() == {"detail": "weather service unavailable"}
     assert len(weather_service.requests) == 1, "the fake was called; nothing else was"
+
+
+# --- What the OpenAPI document promises ------------------------------------------------
+HTTP_ERROR = {"$ref": "#/components/schemas/HTTPError"}
+NO_TOKEN = "Missing or unknown X-Token"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "errors"),
+    [
+        ("get", "/info", {}),
+        ("get", "/me", {"401": NO_TOKEN}),
+        ("post", "/notes", {"401": NO_TOKEN}),
+        ("get", "/notes", {"401": NO_TOKEN}),
+        ("get", "/admin/notes", {"401": NO_TOKEN, "403": "Not an admin"}),
+        ("get", "/weather/{city}", {"502": "The weather service failed"}),
+    ],
+)
+def test_each_route_documents_the_errors_it_answers(
+    method: str, path: str, errors: dict[str, str]
+) -> None:
+    """OpenAPI lists each route's own errors (401, 403, 502), described, with an HTTPError body."""
+    responses = app.openapi()["paths"][path][method]["responses"]
+    documented = {
+        status: (response["description"], response["content"]["application/json"]["schema"])
+        for status, response in responses.items()
+        if status not in {"200", "201", "422"}  # success, and FastAPI's own validation error
+    }
+    expected = {status: (description, HTTP_ERROR) for status, description in errors.items()}
+    assert documented == expected, f"{method.upper()} {path} documents the wrong errors"

@@ -10,11 +10,14 @@ import functools
 import threading
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
-from .app import WORK_SECONDS, app, in_flight
+from . import app as lesson
+from .app import WORK_SECONDS, InFlight, app, in_flight
 
 REQUESTS = 4  # sent at the same moment; the serial case takes REQUESTS * WORK_SECONDS
 
@@ -109,3 +112,46 @@ def test_serialised_burst_takes_several_times_longer(concurrent_path: str) -> No
         f"blocking async burst {serial:.3f}s vs {concurrent_path} {concurrent:.3f}s: "
         f"expected a ratio of about {REQUESTS}, got {serial / concurrent:.1f}"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/work/blocking-in-async",
+        "/work/blocking-in-def",
+        "/work/awaited-sleep",
+        "/work/rescued-run-in-threadpool",
+        "/work/rescued-to-thread",
+    ],
+)
+def test_each_handler_waits_once_for_0_2_seconds(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All five handlers do the same slow work: one wait of 0.2 s (`time.sleep(0.2)` or awaited)."""
+    waits: list[tuple[str, float]] = []
+
+    async def awaited_sleep(seconds: float) -> None:
+        waits.append(("awaited", seconds))
+
+    # Stand-ins for the app module's `time` and `asyncio`: they record the wait, instantly.
+    monkeypatch.setattr(
+        lesson, "time", SimpleNamespace(sleep=lambda s: waits.append(("blocking", s)))
+    )
+    monkeypatch.setattr(lesson, "asyncio", SimpleNamespace(sleep=awaited_sleep))
+    response = TestClient(app).get(path)
+    assert response.status_code == 200
+    kind = "awaited" if path == "/work/awaited-sleep" else "blocking"
+    assert waits == [(kind, 0.2)], f"{path} should wait once, 0.2 s, {kind}"
+
+
+def test_the_in_flight_gauge_counts_callers_now_and_at_peak() -> None:
+    """The gauge the concurrency tests read: `now` = callers inside, `peak` = most at once."""
+    gauge = InFlight()
+    assert (gauge.now, gauge.peak) == (0, 0), "a new gauge starts at zero"
+    with gauge:
+        with gauge:
+            assert (gauge.now, gauge.peak) == (2, 2)
+        assert (gauge.now, gauge.peak) == (1, 2), "leaving lowers `now` by one, never `peak`"
+    assert (gauge.now, gauge.peak) == (0, 2)
+    gauge.reset()
+    assert (gauge.now, gauge.peak) == (0, 0), "reset zeroes both"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from .app import UPSTREAM_TIMEOUT, UPSTREAM_URL, app, get_http_client
+from .app import UPSTREAM_TIMEOUT, UPSTREAM_URL, app, get_http_client, lifespan
 
 client = TestClient(app)
 
@@ -142,8 +142,21 @@ def test_lifespan_owns_one_shared_client_with_a_timeout() -> None:
         phases = shared.timeout.as_dict()  # connect, read, write, pool
         unlimited = [phase for phase, seconds in phases.items() if seconds is None]
         assert not unlimited, f"no timeout for {unlimited}: a hung upstream would hang us"
+        assert phases == dict.fromkeys(("connect", "read", "write", "pool"), 2.0), (
+            f"each phase should stop at 2 seconds, got {phases}"
+        )
         assert not shared.is_closed
     assert shared.is_closed, "the lifespan did not close the client at shutdown"
+
+
+@pytest.mark.asyncio
+async def test_the_lifespan_is_an_async_context_manager_on_its_own() -> None:
+    """`lifespan(app)` is an async context manager: alone, it opens, then closes, the client."""
+    async with lifespan(app):  # no server, no TestClient: what FastAPI does at startup
+        shared = app.state.http_client
+        assert isinstance(shared, httpx.AsyncClient)
+        assert not shared.is_closed
+    assert shared.is_closed, "leaving the lifespan closes the shared client"
 
 
 def test_without_an_override_every_request_uses_the_shared_client() -> None:
@@ -235,3 +248,24 @@ def test_unguarded_outbound_call_turns_an_upstream_failure_into_a_500() -> None:
     response = TestClient(naive, raise_server_exceptions=False).get("/profiles/1")
     assert response.status_code == 500, "the naive handler did not fail as a 500"
     assert client.get("/profiles/1").status_code == 502, "the lesson's handler maps it to 502"
+
+
+HTTP_ERROR = {"$ref": "#/components/schemas/HTTPError"}
+
+
+def test_the_profile_route_documents_each_gateway_error() -> None:
+    """OpenAPI lists 404, 502 and 504 for /profiles/{user_id}, described, with an HTTPError body."""
+    responses = app.openapi()["paths"]["/profiles/{user_id}"]["get"]["responses"]
+    assert sorted(responses) == ["200", "404", "422", "502", "504"], "documented statuses"
+    errors = {
+        status: (responses[status]["description"], responses[status]["content"])
+        for status in ("404", "502", "504")
+    }
+    assert errors == {
+        "404": ("The upstream has no such user", {"application/json": {"schema": HTTP_ERROR}}),
+        "502": (
+            "The upstream failed or sent a bad answer",
+            {"application/json": {"schema": HTTP_ERROR}},
+        ),
+        "504": ("The upstream timed out", {"application/json": {"schema": HTTP_ERROR}}),
+    }
