@@ -80,7 +80,12 @@ def test_client_built_cursor_is_400() -> None:
     assert response.json() == {"detail": "Invalid cursor"}
 
 
-@given(position=st.integers(min_value=0), replacement=st.characters())
+# Any character a URL can carry: a lone surrogate (category Cs) has no UTF-8 encoding, so no
+# client can send it at all (the test client fails before a request exists).
+SENDABLE = st.characters(exclude_categories=["Cs"])
+
+
+@given(position=st.integers(min_value=0), replacement=SENDABLE)
 def test_any_single_character_change_to_a_cursor_is_400(position: int, replacement: str) -> None:
     """Replacing any one character of a valid cursor with anything else gives 400."""
     position %= len(ISSUED)
