@@ -17,6 +17,15 @@ _FIRST_ID_REASON = (
     "first (the counter is module state shared by the tests)"
 )
 
+_WAIT_LIMIT = (
+    "lessons/07_dependencies/slow_teardown.py: WAIT_LIMIT = 10.0  # seconds; only reached if "
+    "the experiment goes wrong, never a sleep -> WAIT_LIMIT = %s  # seconds; only reached if "
+    "the experiment goes wrong, never a sleep"
+)
+_WAIT_LIMIT_REASON = (
+    "a safety timeout that fires only when the experiment hangs; no passing run reaches it"
+)
+
 EQUIVALENT: dict[str, str] = {
     _LEGACY_ROW % 0: _LEGACY_REASON,
     _LEGACY_ROW % 2: _LEGACY_REASON,
@@ -34,4 +43,15 @@ EQUIVALENT: dict[str, str] = {
         "the only caller passes `message` by position and `sender` by keyword, which both "
         "signatures accept alike; only a call with a positional sender could tell them apart"
     ),
+    "lessons/06_validation/app.py: @classmethod -> "
+    "def tags_are_unique(cls, tags: list[str]) -> list[str]:": (
+        "pydantic's field_validator makes a function whose first parameter is `cls` a "
+        "classmethod itself; the decorator is there for readers and type checkers"
+    ),
+    "lessons/07_dependencies/app.py:  -> class Session:": (
+        "Session() takes no arguments; without @dataclass `open: bool = True` is a class "
+        "attribute that reads True until the instance sets False: nothing can tell them apart"
+    ),
+    _WAIT_LIMIT % "11.0": _WAIT_LIMIT_REASON,
+    _WAIT_LIMIT % "9.0": _WAIT_LIMIT_REASON,
 }

@@ -1,7 +1,9 @@
 """Lesson 06 claims: constraints are published in OpenAPI, and enforced exactly at those edges.
 
-The Hypothesis tests read every bound from the app's own OpenAPI schema, never from a copy
-in this file: edit a constraint in app.py and they test the new edge.
+The edge and Hypothesis tests read every bound from the app's own OpenAPI schema, never
+from a copy in this file: edit a constraint in app.py and they test the new edge. Only
+`test_constraints_appear_in_the_openapi_schema` spells the values out, so that a changed
+bound is noticed at all: together they prove the documented value is the enforced one.
 """
 
 import math
@@ -276,8 +278,29 @@ def test_string_is_accepted_exactly_when_its_length_is_inside_the_bounds(
     check_string(target, data.draw(texts_around(low, high, target.alphabet), label=target.label))
 
 
+# The bounds app.py declares, spelled out: the one place this file copies them.
+DOCUMENTED_INTEGER_BOUNDS = {
+    "query limit": (1, 100),
+    "path item_id": (1, 999_999),  # gt=0: the smallest accepted integer is 1
+    "body quantity": (1, 1_000),
+    "embedded body stars": (1, 5),
+    "header x-api-version": (1, 3),
+    "cookie cart_items": (0, 50),
+}
+DOCUMENTED_LENGTH_BOUNDS = {
+    "query q": (3, 50),
+    "body name": (2, 40),
+    "header x-token": (8, 64),
+    "cookie session_id": (16, 64),
+}
+
+
 def test_constraints_appear_in_the_openapi_schema() -> None:
-    """ge/le/gt become minimum/maximum/exclusiveMinimum; lengths and patterns are published too."""
+    """Every bound of app.py is published with its exact value; so are lengths and patterns."""
+    published_integers = {t.label: integer_bounds(t.schema) for t in INTEGER_TARGETS}
+    assert published_integers == DOCUMENTED_INTEGER_BOUNDS, "an integer bound changed"
+    published_lengths = {t.label: length_bounds(t.schema) for t in STRING_TARGETS}
+    assert published_lengths == DOCUMENTED_LENGTH_BOUNDS, "a length bound changed"
     limit = parameter_schema("/items", "get", "query", "limit")
     assert (limit["minimum"], limit["maximum"], limit["default"]) == (1, 100, 20)
     item_id = parameter_schema("/items/{item_id}", "get", "path", "item_id")

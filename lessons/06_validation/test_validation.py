@@ -146,6 +146,20 @@ def test_header_and_cookie_constraints_are_enforced() -> None:
     assert list(errors_by_loc(too_many.json())) == [("cookie", "cart_items")]
 
 
+def test_absent_optional_header_and_cookie_take_their_defaults() -> None:
+    """Without X-Api-Version and cart_items, /me answers with their defaults, 1 and 0."""
+    response = client.get(
+        "/me", headers={"X-Token": VALID_TOKEN, "Cookie": f"session_id={VALID_SESSION}"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "x_token": VALID_TOKEN,
+        "x_api_version": 1,
+        "session_id": VALID_SESSION,
+        "cart_items": 0,
+    }, "the defaults declared in read_me apply"
+
+
 def test_validation_error_entries_are_structured() -> None:
     """Each 422 entry carries type, loc, msg, input and (for a constraint) ctx with the limit."""
     response = client.get("/items", params={"limit": 500})
@@ -201,6 +215,17 @@ def test_after_validator_failure_is_a_422_value_error() -> None:
     assert error["msg"] == "Value error, tags are lower-case words without spaces"
     # ctx.error holds the exception object, which has no JSON form: read `msg` instead.
     assert error["ctx"] == {"error": {}}
+
+
+def test_tag_rule_rejects_a_capital_letter_and_a_space_each_on_its_own() -> None:
+    """check_tag has two rules: a capital letter alone, or a space alone, is already a 422."""
+    for bad in ("Lamp", "desk lamp"):
+        response = client.post("/items", json={**VALID_ITEM, "tags": [bad]})
+        assert response.status_code == 422, f"{bad!r} breaks one rule and must be rejected"
+        [error] = response.json()["detail"]
+        assert (error["loc"], error["input"]) == (["body", "tags", 0], bad)
+    ok = client.post("/items", json={**VALID_ITEM, "tags": ["desk-lamp"]})
+    assert ok.status_code == 201, "a lower-case word without spaces passes"
 
 
 def test_field_validator_failure_is_a_422_value_error() -> None:

@@ -6,7 +6,6 @@ Every dependency below records what it does in CALLS (how often) or EVENTS (in w
 order), so the tests can prove caching and teardown timing instead of describing them.
 """
 
-import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,9 +110,6 @@ def list_items(
 # Two dependencies (reader, writer) both need a connection. Within one request FastAPI
 # calls open_connection once and hands both the same object; use_cache=False opts out.
 # ---------------------------------------------------------------------------------------
-_connection_ids = itertools.count(1)
-
-
 @dataclass
 class Connection:
     id: int
@@ -121,7 +117,8 @@ class Connection:
 
 def open_connection() -> Connection:
     CALLS["open_connection"] += 1
-    return Connection(id=next(_connection_ids))
+    # Numbered by the call counter: connection 1, 2, 3... since the last reset.
+    return Connection(id=CALLS["open_connection"])
 
 
 @dataclass
@@ -235,8 +232,8 @@ def stream_with_session(session: Annotated[Session, Depends(get_session)]) -> St
 def swallow_errors() -> Iterator[None]:
     try:
         yield
-    except Exception:
-        EVENTS.append("swallowed an exception")  # BUG: no `raise`
+    except Exception as exc:
+        EVENTS.append(f"swallowed {exc!r}")  # BUG: no `raise`
 
 
 @app.get("/swallowed")

@@ -153,14 +153,35 @@ def test_the_admin_router_has_routes_to_guard() -> None:
     assert {("GET", "/admin/stats"), ("POST", "/admin/reindex")} <= set(ADMIN_ROUTES)
 
 
+def admin_handler_runs() -> dict[str, int]:
+    """How often each admin handler ran, from the counters the handlers keep."""
+    return {name: count for name, count in lesson.CALLS.items() if name.startswith("admin_")}
+
+
 @pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
 def test_router_dependency_guards_every_route_of_the_router(method: str, path: str) -> None:
     """APIRouter(dependencies=[...]) applies to each of its routes: no key 401, right key 2xx."""
     assert client.request(method, path).status_code == 401
     wrong = client.request(method, path, headers={"X-API-Key": "guess"})
     assert wrong.status_code == 401
+    assert admin_handler_runs() == {}, "a rejected request runs no handler"
     right = client.request(method, path, headers={"X-API-Key": DEMO_API_KEY})
     assert right.status_code == 200
+    assert lesson.CALLS["require_api_key"] == 3, "the guard ran for each of the three requests"
+    assert list(admin_handler_runs().values()) == [1], "the accepted request ran its handler once"
+
+
+def test_error_responses_are_documented_in_openapi() -> None:
+    """The 401 of the admin guard and the 404 of /lifecycle are in OpenAPI, as HTTPError."""
+    http_error = {"$ref": "#/components/schemas/HTTPError"}
+    for method, path in ADMIN_ROUTES:
+        responses = OPENAPI["paths"][path][method.lower()]["responses"]
+        assert set(responses) == {"200", "401", "422"}, f"{method} {path} documents the 401"
+        assert responses["401"]["content"]["application/json"]["schema"] == http_error
+    lifecycle = OPENAPI["paths"]["/lifecycle"]["get"]["responses"]
+    assert set(lifecycle) == {"200", "404", "422"}, "outcome=not_found answers 404"
+    assert lifecycle["404"]["content"]["application/json"]["schema"] == http_error
+    assert OPENAPI["components"]["schemas"]["HTTPError"]["required"] == ["detail"]
 
 
 def test_failing_dependency_short_circuits_the_handler() -> None:
@@ -171,5 +192,6 @@ def test_failing_dependency_short_circuits_the_handler() -> None:
     assert lesson.CALLS["require_api_key"] == 1, "the guard ran"
     assert lesson.CALLS["admin_stats"] == 0, "the handler did not"
 
-    client.get("/admin/stats", headers={"X-API-Key": DEMO_API_KEY})
+    stats = client.get("/admin/stats", headers={"X-API-Key": DEMO_API_KEY})
     assert lesson.CALLS["admin_stats"] == 1, "with the right key the handler runs"
+    assert stats.json() == {"items": 120}, "the catalog holds item-001 to item-120"

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.exceptions import FastAPIError
 from fastapi.testclient import TestClient
 from starlette.types import Message, Scope
@@ -119,10 +119,21 @@ def test_swallowing_the_exception_in_a_dependency_turns_a_404_into_a_500() -> No
     """`except Exception:` without `raise` in a yield dependency loses the handler's 404."""
     response = quiet_client.get("/swallowed")
     assert response.status_code == 500, "the client never gets the 404 the handler raised"
-    assert "swallowed an exception" in EVENTS
+    swallowed = "swallowed HTTPException(status_code=404, detail='the client should get this 404')"
+    assert swallowed in EVENTS, "the dependency caught the handler's 404 and kept it"
     # FastAPI notices that no response was produced and says why, on the server side.
     with pytest.raises(FastAPIError, match="not raising the exception again"):
         client.get("/swallowed")
+
+
+def test_yield_dependency_is_a_plain_generator_whose_teardown_runs_on_resume() -> None:
+    """Driven by hand, get_session yields an open Session; resuming it runs the teardown."""
+    dependency = lesson.get_session()
+    session = next(dependency)  # setup: what FastAPI does before the handler
+    assert (session.open, EVENTS) == (True, []), "an open session, and no teardown yet"
+    # Resume after `yield`, as FastAPI does once the request is done: the generator ends.
+    assert next(dependency, None) is None, "a dependency yields exactly once"
+    assert (session.open, EVENTS) == (False, ["session: closed"]), "the finally block ran"
 
 
 # --- When teardown runs relative to the response: changed in FastAPI 0.118 -----------
@@ -181,8 +192,11 @@ def test_raising_in_teardown_is_too_late_to_change_the_response() -> None:
     response = quiet_client.get("/late-error")
     assert response.status_code == 200
     assert response.json() == {"status": "handler finished"}
-    with pytest.raises(RuntimeError, match="response already started"):
+    with pytest.raises(RuntimeError, match="response already started") as server_error:
         client.get("/late-error")
+    lost = server_error.value.__cause__
+    assert isinstance(lost, HTTPException), "the server error wraps the teardown's exception"
+    assert (lost.status_code, lost.detail) == (409, "raised in teardown"), "the 409 was lost"
 
 
 # --- The same, on a real Uvicorn server -------------------------------------------------
