@@ -291,3 +291,30 @@ def test_last_added_middleware_runs_outermost() -> None:
         "added second: response",
         "added third: response",
     ]
+
+
+@pytest.mark.asyncio
+async def test_tracer_records_the_response_once_when_its_start_message_passes() -> None:
+    """A pure ASGI layer sees a response as messages: one start, then body chunks."""
+
+    async def chunked(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"one", "more_body": True})
+        await send({"type": "http.response.body", "body": b"two", "more_body": False})
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    seen: list[tuple[str, list[str]]] = []
+
+    async def send(message: Message) -> None:
+        seen.append((message["type"], list(ordering.trace)))  # the trace as each one arrives
+
+    ordering.trace.clear()
+    scope: Scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    await ordering.Tracer(chunked, name="t")(scope, receive, send)
+    assert seen == [
+        ("http.response.start", ["t: request", "t: response"]),
+        ("http.response.body", ["t: request", "t: response"]),
+        ("http.response.body", ["t: request", "t: response"]),
+    ], "the Tracer must record the response once, as the start message passes, not per chunk"

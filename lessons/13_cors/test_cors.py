@@ -1,5 +1,8 @@
 """Lesson 13 claims: an explicit CORS allow-list, what it decides, and what it does not."""
 
+import base64
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -207,3 +210,40 @@ def test_real_server_applies_the_policy_to_raw_header_bytes() -> None:
     assert spoofed.status_code == 200
     assert "access-control-allow-origin" not in spoofed.headers
     assert me.status_code == 200, "LESSON13_API_TOKEN sets the demo token"
+
+
+def test_responses_document_the_401_with_its_body() -> None:
+    """The OpenAPI document lists 401 (with the HTTPError body) for both protected routes."""
+    paths = app.openapi()["paths"]
+    for path, method in (("/api/me", "get"), ("/api/notes", "post")):
+        responses = paths[path][method]["responses"]
+        assert "401" in responses, f"{method.upper()} {path} does not document its 401"
+        assert responses["401"]["description"] == "Missing or wrong bearer token"
+        schema = responses["401"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/HTTPError"}
+        assert {"400", "402", "403"}.isdisjoint(responses), "only the 401 is an error here"
+    assert "401" not in paths["/api/public"]["get"]["responses"], "the public route is open"
+
+
+def load_fresh_app(name: str) -> Any:
+    """app.py imported again, as a new module: what a fresh `uvicorn` start would run."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("app.py"))
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_without_the_variable_each_start_generates_a_new_256_bit_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No LESSON13_API_TOKEN (or an empty one): a random 32-byte token, new at every start."""
+    monkeypatch.delenv("LESSON13_API_TOKEN", raising=False)
+    first = load_fresh_app("lesson13_first_start").API_TOKEN
+    monkeypatch.setenv("LESSON13_API_TOKEN", "")
+    second = load_fresh_app("lesson13_second_start").API_TOKEN
+    for token in (first, second):
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        assert len(raw) == 32, f"expected 32 random bytes (256 bits), got {len(raw)}"
+    assert first != second, "no fixed secret: every start makes its own token"
