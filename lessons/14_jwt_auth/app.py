@@ -153,8 +153,9 @@ def decode_token(token: str, expected_type: TokenType, now: datetime) -> TokenCl
             SECRET_KEY,
             algorithms=ALLOWED_ALGORITHMS,
             # PyJWT checks exp/iat/nbf against the real wall clock; we switch those three
-            # checks off and do them below against `now`, the injected clock. The signature
-            # is still verified (verify_signature stays on), and the claims must be present.
+            # checks off and check iat and exp below against `now`, the injected clock (we
+            # issue no nbf). The signature is still verified (verify_signature stays on),
+            # and the claims must be present.
             options={
                 "verify_exp": False,
                 "verify_iat": False,

@@ -146,3 +146,28 @@ def test_openapi_declares_the_password_flow_and_its_token_url(bob: str) -> None:
     token_url = "/" + schemes["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"]
     response = client.post(token_url, data={"username": bob, "password": PASSWORD})
     assert response.status_code == 200
+
+
+def test_openapi_documents_the_401_and_409_each_route_can_answer() -> None:
+    """Every guarded route documents 401 (HTTPError body) and sign-up documents 409."""
+    paths = client.get("/openapi.json").json()["paths"]
+    error_body = {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}
+    unauthorized = {
+        "description": "Missing, invalid, expired or revoked credentials",
+        "content": error_body,
+    }
+    expected_codes = {
+        ("post", "/token"): {"200", "401", "422"},
+        ("post", "/token/refresh"): {"200", "401", "422"},
+        ("post", "/logout"): {"204", "401"},
+        ("get", "/users/me"): {"200", "401"},
+        ("get", "/scheme-only"): {"200", "401"},
+        ("post", "/users"): {"201", "409", "422"},
+    }
+    for (method, path), codes in expected_codes.items():
+        responses = paths[path][method]["responses"]
+        assert set(responses) == codes, f"{method.upper()} {path} documents {sorted(responses)}"
+        if "401" in codes:
+            assert responses["401"] == unauthorized, f"{method.upper()} {path}: the 401"
+    conflict = paths["/users"]["post"]["responses"]["409"]
+    assert conflict == {"description": "Username taken", "content": error_body}

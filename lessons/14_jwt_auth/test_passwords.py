@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -97,3 +98,45 @@ def test_duplicate_username_is_409_and_keeps_the_first_password() -> None:
     )
     assert response.status_code == 409
     assert lesson.USERS["bob"].password_hash == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "status"),
+    [
+        ("username", "abc", 201),
+        ("username", "ab", 422),
+        ("username", "a" * 32, 201),
+        ("username", "a" * 33, 422),
+        ("username", "Bob", 422),
+        ("full_name", "B", 201),
+        ("full_name", "", 422),
+        ("full_name", "B" * 100, 201),
+        ("full_name", "B" * 101, 422),
+        ("password", "p" * 12, 201),
+        ("password", "p" * 11, 422),
+        ("password", "p" * 128, 201),
+        ("password", "p" * 129, 422),
+    ],
+)
+def test_sign_up_accepts_the_documented_bounds_and_refuses_one_past_them(
+    field: str, value: str, status: int
+) -> None:
+    """username 3-32 of [a-z0-9_], full_name 1-100, password 12-128 characters; else 422."""
+    body = {"username": "bob", "full_name": "Bob", "password": "a long enough password"}
+    response = client.post("/users", json=body | {field: value})
+    assert response.status_code == status, f"{field} of {len(value)} chars: {response.text}"
+    if status == 422:
+        assert [error["loc"] for error in response.json()["detail"]] == [["body", field]]
+
+
+def test_tests_hash_with_argon2id_at_the_minimum_cost_and_nothing_else_changed() -> None:
+    """Tests hash with Argon2id at 1 MiB, 1 pass, 1 lane; salt and digest sized as in production."""
+    sign_up("bob", "correct horse battery staple")
+    cheap = ARGON2ID.match(lesson.USERS["bob"].password_hash)
+    production = ARGON2ID.match(PRODUCTION_DUMMY_HASH)
+    assert cheap
+    assert production
+    assert (cheap["m"], cheap["t"], cheap["p"]) == ("1024", "1", "1"), "the tests' cheap cost"
+    assert (production["m"], production["t"], production["p"]) == ("65536", "3", "4")
+    assert len(cheap["salt"]) == len(production["salt"]), "same salt length"
+    assert len(cheap["digest"]) == len(production["digest"]), "same digest length"

@@ -168,6 +168,26 @@ def test_token_validity_follows_the_injected_clock_not_the_wall_clock() -> None:
         jwt.decode(future, lesson.SECRET_KEY, algorithms=lesson.ALLOWED_ALGORITHMS)
 
 
+def test_an_nbf_claim_is_not_judged_by_the_wall_clock_either() -> None:
+    """PyJWT's wall-clock nbf check is off too: only the injected clock judges time."""
+    # The app issues no nbf, but PyJWT would check one against the real clock. This token's
+    # nbf has passed at the injected time (ten years ahead) but not yet on the wall clock.
+    injected = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3650)
+    lesson.app.dependency_overrides[lesson.get_now] = FakeClock(injected)
+    not_before = int((injected - timedelta(days=1)).timestamp())
+    claims = valid_claims(injected) | {"nbf": not_before}
+    token = sign({"alg": "HS256", "typ": "JWT"}, claims, lesson.SECRET_KEY, hashlib.sha256)
+    assert me(token).status_code == 200, "nbf must not be judged by the wall clock"
+    # What PyJWT's default nbf check does with it (exp and iat checks off, nbf left on):
+    with pytest.raises(jwt.ImmatureSignatureError):
+        jwt.decode(
+            token,
+            lesson.SECRET_KEY,
+            algorithms=lesson.ALLOWED_ALGORITHMS,
+            options={"verify_exp": False, "verify_iat": False},
+        )
+
+
 ttl_seconds = int(lesson.ACCESS_TOKEN_TTL.total_seconds())
 
 
@@ -234,6 +254,9 @@ def test_correct_signature_with_missing_or_mistyped_claims_is_401(clock: FakeClo
         good | {"exp": "never"},
         good | {"iat": 1.5},
         good | {"type": "admin"},
+        # Lax validation would coerce these two to valid ints; TokenClaims is strict.
+        good | {"iat": str(good["iat"])},
+        good | {"exp": float(good["exp"])},
     ]
     for claims in broken:
         token = sign({"alg": "HS256", "typ": "JWT"}, claims, lesson.SECRET_KEY, hashlib.sha256)
