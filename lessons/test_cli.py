@@ -3,7 +3,9 @@
 Commands that run pytest are tested in a throwaway copy of the tree holding a tiny lesson
 (one app, two tests, two exercises), so they are quick and never touch the real checkout;
 read-only commands run on the real lessons. Every run records progress into a file under
-tmp_path (LESSONS_PROGRESS_FILE), never into the learner's own record.
+tmp_path (LESSONS_PROGRESS_FILE), never into the learner's own record. Where a claim needs
+no `python -m lessons` process of its own, the CLI's functions are called in this process
+(pointed at the tree by the `in_tree` fixture), and the file watcher is a stand-in.
 """
 
 from __future__ import annotations
@@ -18,14 +20,34 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import watchfiles
 
+from lessons import cli
+from lessons import progress as progress_plugin
 from lessons.cli import main
-from lessons.exercises import LessonNotFound, find_lesson, lessons
-from lessons.progress import PROGRESS_ENV, load_progress, summarise, write_json_atomically
+from lessons.exercise_collection import is_exercise_file
+from lessons.exercises import (
+    CheckResult,
+    Lesson,
+    LessonNotFound,
+    check_exercise,
+    copy_tree,
+    find_exercises,
+    find_lesson,
+    lessons,
+)
+from lessons.progress import (
+    PROGRESS_ENV,
+    load_progress,
+    progress_path,
+    summarise,
+    write_json_atomically,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 600  # only an upper bound, for a badly loaded machine; every wait ends on an event
@@ -176,6 +198,18 @@ def tree(tmp_path: Path) -> Path:
     return make_tree(tmp_path)
 
 
+@pytest.fixture
+def in_tree(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tree as the checkout of the CLI's functions called in this process; the pytest
+    runs they start see the environment `lessons_command` gives its children."""
+    for name in [key for key in os.environ if key.startswith("PYTEST_")]:
+        if name != "PYTEST_CURRENT_TEST":  # pytest's own, and it removes it after the test
+            monkeypatch.delenv(name)
+    monkeypatch.setenv(PROGRESS_ENV, str(tree / "progress.json"))
+    monkeypatch.setattr(cli, "REPO_ROOT", tree)
+    return tree
+
+
 # --- list ---------------------------------------------------------------------------------
 
 
@@ -287,6 +321,88 @@ def test_lessons_are_named_by_number_folder_or_part_of_the_name(
     assert "no lesson matches 'no_such_lesson'" in capsys.readouterr().err
 
 
+def test_exercise_whose_tests_all_pass_says_solved_and_records_it_solved(
+    in_tree: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """`exercise 01 2` on an exercise whose tests pass says Solved and records it as solved."""
+    lesson = find_lesson("01", root=in_tree)
+    targets = [exercise.path for exercise in find_exercises(lesson, 2)]
+    assert cli.run_tests(lesson, targets, exercises=True) == 0
+    out = capfd.readouterr().out
+    assert "1 passed" in out
+    assert "Solved: every exercise test passes." in out
+    assert "All tests pass" not in out, "an exercise run is not a lesson run"
+    exercises = load_progress(in_tree / "progress.json")["exercises"]
+    assert exercises["01_tiny/exercise_2_already_done"]["state"] == "solved"
+
+
+def test_run_of_a_lesson_with_no_tests_exits_5_and_records_nothing(
+    in_tree: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A lesson with no tests yet exits 5 (pytest: nothing collected), lists no failures and
+    records no progress."""
+    bare = in_tree / "lessons/02_bare"
+    bare.mkdir()
+    (bare / "__init__.py").write_text("")
+    (bare / "app.py").write_text(TINY_APP)
+    lesson = find_lesson("02", root=in_tree)
+    assert cli.run_tests(lesson, [lesson.path]) == 5
+    out = capfd.readouterr().out
+    assert "no tests ran" in out
+    assert "failing" not in out
+    assert "All tests pass" not in out
+    assert not (in_tree / "progress.json").exists(), "a run of no tests proves nothing"
+
+
+def test_exercise_that_cannot_be_imported_is_explained_by_its_module_and_hint(
+    in_tree: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """An exercise file that fails to import is a failure naming its package module (the
+    collection plugin imports it as lessons.NN_slug.exercises.*), shown with the exercise's
+    hint, and the exercise is recorded unsolved."""
+    path = in_tree / "lessons/01_tiny/exercises/exercise_1_ping.py"
+    path.write_text(EXERCISE_PING.replace("import app", "import app, ping"), encoding="utf-8")
+    lesson = find_lesson("01", root=in_tree)
+    assert cli.run_tests(lesson, [path], exercises=True) == 2  # pytest: collection errors
+    out = capfd.readouterr().out
+    relative = "lessons/01_tiny/exercises/exercise_1_ping.py"
+    assert f"FAILED {relative}\n  at       {relative}\n" in out, out
+    assert "  broke    error while importing lessons.01_tiny.exercises.exercise_1_ping:" in out
+    assert f"  hint     {PING_HINT}" in out
+    assert "1 failing. More detail: python -m lessons exercise 01 -v" in out
+    exercises = load_progress(in_tree / "progress.json")["exercises"]
+    assert exercises["01_tiny/exercise_1_ping"]["state"] == "unsolved"
+
+
+def test_failure_the_cli_cannot_trace_to_a_test_file_is_explained_by_its_message() -> None:
+    """A failure whose file is gone gets no claim or README line, and an empty message reads
+    "(no message)"."""
+    lesson = find_lesson("01")
+    nodeid = "lessons/01_first_app/test_gone.py::test_removed"
+    lines = cli.explain_failure(lesson, nodeid, {"outcome": "failed", "message": None})
+    assert lines == [
+        "FAILED test_removed",
+        "  at       lessons/01_first_app/test_gone.py",
+        "  broke    (no message)",
+    ]
+
+
+def test_asking_for_an_exercise_that_does_not_exist_exits_2_saying_what_there_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`hint 01 9` exits 2 listing lesson 01's exercise numbers; a lesson without exercises
+    says it has none yet."""
+    folder = ROOT / "lessons/01_first_app/exercises"
+    numbers = sorted(int(p.name.split("_")[1]) for p in folder.glob("exercise_*.py"))
+    assert main(["hint", "01", "9"]) == 2
+    listed = ", ".join(map(str, numbers))
+    expected = f"python -m lessons: lesson 01_first_app has no exercise 9 (it has {listed})\n"
+    assert capsys.readouterr().err == expected
+    bare = Lesson("02_bare", tmp_path / "lessons/02_bare")
+    with pytest.raises(LessonNotFound, match=r"^lesson 02_bare has no exercises yet$"):
+        find_exercises(bare)
+
+
 # --- serve and watch ------------------------------------------------------------------------
 
 
@@ -373,6 +489,75 @@ def test_watch_reruns_the_lesson_when_a_lesson_file_is_saved(tree: Path) -> None
     assert output.count("All tests pass") == 2, output
 
 
+Changes = set[tuple[watchfiles.Change, str]]
+
+
+class FakeWatcher:
+    """A stand-in for watchfiles.watch: yields the given change sets (an empty one is the
+    watcher's timeout tick), then ends, as the real one does on Ctrl+C with
+    raise_interrupt=False."""
+
+    def __init__(self, *batches: Changes) -> None:
+        self.batches = batches
+        self.paths: tuple[Path, ...] = ()
+        self.options: dict[str, object] = {}
+
+    def __call__(self, *paths: Path, **options: object) -> Iterator[Changes]:
+        self.paths, self.options = paths, options
+        yield from self.batches
+
+
+def fake_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict[str, bool]]]:
+    """Replace `run_tests` with a recorder of each run's target files and options."""
+    runs: list[tuple[list[str], dict[str, bool]]] = []
+
+    def run_tests(lesson: Lesson, targets: list[Path], **options: bool) -> int:
+        runs.append(([target.name for target in targets], options))
+        return 0
+
+    monkeypatch.setattr(cli, "run_tests", run_tests)
+    return runs
+
+
+def test_watch_exercises_reruns_them_on_every_save_until_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`watch 01 -e` runs all of lesson 01's exercises, again after each save of the lesson,
+    and exits 0 when Ctrl+C stops the watcher."""
+    lesson = ROOT / "lessons/01_first_app"
+    saved = {
+        (watchfiles.Change.modified, str(lesson / "app.py")),
+        (watchfiles.Change.added, str(lesson / "exercises/notes.py")),
+    }
+    watcher = FakeWatcher(
+        set(), saved, set(), {(watchfiles.Change.modified, str(lesson / "app.py"))}
+    )
+    monkeypatch.setattr(watchfiles, "watch", watcher)
+    runs = fake_runs(monkeypatch)
+    assert main(["watch", "01", "-e"]) == 0
+    exercises = sorted(p.name for p in (lesson / "exercises").glob("exercise_*.py"))
+    assert runs == [(exercises, {"verbose": False, "exercises": True})] * 3
+    assert watcher.paths == (lesson,)
+    assert watcher.options["raise_interrupt"] is False, "Ctrl+C must end the loop, not raise"
+    out = capsys.readouterr().out
+    assert "-- changed: app.py, notes.py" in out
+    assert out.count("Watching lessons/01_first_app for changes (Ctrl+C stops).") == 2
+
+
+def test_watch_max_runs_stops_at_the_save_after_the_last_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`watch 01 -e 2 --max-runs 1` runs exercise 2 once and stops at the next save unrun."""
+    lesson = ROOT / "lessons/01_first_app"
+    app = (watchfiles.Change.modified, str(lesson / "app.py"))
+    monkeypatch.setattr(watchfiles, "watch", FakeWatcher(set(), {app}, {app}))
+    runs = fake_runs(monkeypatch)
+    assert main(["watch", "01", "-e", "2", "--max-runs", "1"]) == 0
+    second = [p.name for p in (lesson / "exercises").glob("exercise_2_*.py")]
+    assert runs == [(second, {"verbose": False, "exercises": True})]
+    assert "changed" not in capsys.readouterr().out
+
+
 # --- check-exercises ------------------------------------------------------------------------
 
 
@@ -431,6 +616,107 @@ def test_check_exercises_record_skips_a_proven_lesson_until_its_files_change(tre
     assert "1/1 exercises meaningful." in edited.stdout, "an edited lesson is checked again"
 
 
+def test_check_reports_an_exercise_without_a_solution_without_running_it(tree: Path) -> None:
+    """An exercise with no solution_K_*.diff beside it is BAD, naming the missing file."""
+    exercise = find_exercises(find_lesson("01", root=tree), 1)[0]
+    exercise.solution.unlink()
+    result = check_exercise(exercise, root=tree)
+    assert result == CheckResult(exercise, "?", "no solution", "missing solution_1_ping.diff")
+    assert not result.ok
+
+
+def test_check_reports_a_solution_diff_that_does_not_apply(in_tree: Path) -> None:
+    """A solution written against other code is BAD: "diff does not apply", with git's error."""
+    exercise = find_exercises(find_lesson("01", root=in_tree), 1)[0]
+    elsewhere = TINY_APP.replace('"ok"', '"fine"')  # a line the diff's context includes
+    exercise.solution.write_text(solution_diff("01_tiny", elsewhere, elsewhere + PING_ROUTE))
+    result = check_exercise(exercise, root=in_tree)
+    assert (result.shipped, result.solved, result.ok) == ("fails", "diff does not apply", False)
+    assert "lessons/01_tiny/app.py: patch does not apply" in result.detail, result.detail
+
+
+def test_check_rejects_a_solution_that_breaks_the_lessons_own_tests(in_tree: Path) -> None:
+    """A solution that makes the exercise pass but breaks a lesson test is BAD, and the detail
+    names the broken test."""
+    exercise = find_exercises(find_lesson("01", root=in_tree), 1)[0]
+    broken = TINY_APP.replace('"ok"', '"down"') + PING_ROUTE
+    exercise.solution.write_text(solution_diff("01_tiny", TINY_APP, broken))
+    result = check_exercise(exercise, root=in_tree)
+    assert (result.shipped, result.solved, result.ok) == ("fails", "fails (exit 1)", False)
+    assert "FAILED lessons/01_tiny/test_tiny.py::test_health_is_ok" in result.detail, result.detail
+    assert "test_unknown_path_is_404" not in result.detail
+
+
+def test_check_reports_a_hung_exercise_as_timed_out(
+    in_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check whose pytest run outlives TIMEOUT is stopped and reported as an error (exit
+    124) rather than hanging CI."""
+    monkeypatch.setattr("lessons.exercises.TIMEOUT", 1)
+    exercise = find_exercises(find_lesson("01", root=in_tree), 1)[0]
+    hung = EXERCISE_PING.split("\n\ndef ")[0] + (
+        "\n\ndef test_waits_forever() -> None:\n"
+        '    """Never returns."""\n'
+        "    import threading\n\n"
+        "    threading.Event().wait()\n"
+    )
+    exercise.path.write_text(hung, encoding="utf-8")
+    result = check_exercise(exercise, root=in_tree)
+    assert result == CheckResult(exercise, "error (exit 124)", "-", "timed out after 1 s")
+
+
+def test_check_copies_only_what_the_lesson_needs(
+    tree: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A check's throwaway tree holds the root config, the shared modules and the lesson
+    itself: no test modules of the CLI, no other lesson, no caches."""
+    (tree / "lessons/test_cli.py").write_text("")
+    (tree / "lessons/01_tiny/__pycache__").mkdir()
+    (tree / "lessons/01_tiny/__pycache__/app.cpython-311.pyc").write_bytes(b"")
+    other = tree / "lessons/02_other"
+    other.mkdir()
+    (other / "app.py").write_text(TINY_APP)
+    destination = tmp_path_factory.mktemp("copy")
+    copy_tree(tree, destination, find_lesson("01", root=tree))
+    copied = {p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file()}
+    shared = {
+        f"lessons/{p.name}"
+        for p in (ROOT / "lessons").glob("*.py")
+        if not p.name.startswith("test_")
+    }
+    lesson = {
+        f"lessons/01_tiny/{name}" for name in ("__init__.py", "app.py", "test_tiny.py", "README.md")
+    } | {
+        f"lessons/01_tiny/exercises/{name}"
+        for name in (
+            "__init__.py",
+            "exercise_1_ping.py",
+            "solution_1_ping.diff",
+            "exercise_2_already_done.py",
+            "solution_2_already_done.diff",
+        )
+    }
+    assert copied == {"conftest.py", "pytest.ini"} | shared | lesson
+
+
+def test_only_exercise_files_inside_the_checkout_are_imported_as_exercises(
+    tmp_path: Path,
+) -> None:
+    """lessons/NN_slug/exercises/exercise_*.py under the root is imported as an exercise; a
+    lesson's tests, a solution, a non-lesson folder or a file outside the root are not."""
+    root = tmp_path / "checkout"
+    exercises = root / "lessons/01_tiny/exercises"
+    assert is_exercise_file(exercises / "exercise_1_ping.py", root)
+    others = [
+        root / "lessons/01_tiny/test_tiny.py",
+        exercises / "__init__.py",
+        exercises / "solution_1_ping.diff",
+        root / "lessons/tools/exercises/exercise_1_ping.py",
+        tmp_path / "elsewhere/lessons/01_tiny/exercises/exercise_1_ping.py",
+    ]
+    assert [path for path in others if is_exercise_file(path, root)] == []
+
+
 # --- the progress plugin --------------------------------------------------------------------
 
 
@@ -482,3 +768,65 @@ def test_progress_file_is_replaced_whole_and_a_damaged_one_reads_as_empty(tmp_pa
     assert load_progress(target)["lessons"] == {"01_first_app": {"state": "passing"}}
     target.write_text("{ half a file")
     assert load_progress(target) == {"lessons": {}, "exercises": {}}
+    target.write_text('["valid JSON", "but not a record"]')
+    assert load_progress(target) == {"lessons": {}, "exercises": {}}
+
+
+def test_a_failed_write_keeps_the_previous_progress_and_leaves_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    """A write that fails midway leaves the old file whole and no temporary file behind."""
+    target = tmp_path / "progress.json"
+    write_json_atomically(target, {"lessons": {"01_first_app": {"state": "passing"}}})
+    before = target.read_bytes()
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        write_json_atomically(target, {"lessons": {"01_first_app": {"at": object()}}})
+    assert [p.name for p in tmp_path.iterdir()] == ["progress.json"]
+    assert target.read_bytes() == before
+
+
+def test_progress_lives_at_the_checkout_root_unless_the_environment_moves_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By default progress is .lessons-progress.json at the root (gitignored);
+    LESSONS_PROGRESS_FILE moves it, and set empty turns recording off."""
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    assert progress_path(tmp_path) == tmp_path / ".lessons-progress.json"
+    assert ".lessons-progress.json" in (ROOT / ".gitignore").read_text().splitlines()
+    monkeypatch.setenv(PROGRESS_ENV, str(tmp_path / "elsewhere.json"))
+    assert progress_path(tmp_path) == tmp_path / "elsewhere.json"
+    monkeypatch.setenv(PROGRESS_ENV, "")
+    assert progress_path(tmp_path) is None
+
+
+def test_a_test_failing_then_erroring_in_teardown_is_explained_by_its_first_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report keeps a test's first failure: a teardown error after a failed assertion
+    does not replace the assertion's message."""
+    monkeypatch.setattr(progress_plugin, "_results", {})
+    nodeid = "lessons/01_first_app/test_first_app.py::test_x"
+    where = ("lessons/01_first_app/test_first_app.py", 1, "test_x")
+    call = pytest.TestReport(nodeid, where, {}, "failed", "AssertionError: 1 == 2", "call")
+    teardown = pytest.TestReport(nodeid, where, {}, "failed", "RuntimeError: x", "teardown")
+    progress_plugin.pytest_runtest_logreport(call)
+    progress_plugin.pytest_runtest_logreport(teardown)
+    assert progress_plugin._results == {
+        nodeid: {"outcome": "failed", "message": "AssertionError: 1 == 2"}
+    }
+
+
+# --- wiring ---------------------------------------------------------------------------------
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl+C during a command ends it with exit status 130 (128 + SIGINT) and prints nothing."""
+
+    def interrupted(*args: object, **kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_tests", interrupted)
+    assert main(["run", "01"]) == 130
+    assert capsys.readouterr().err == "", "no traceback, no message: the learner pressed Ctrl+C"
