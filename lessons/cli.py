@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -104,6 +105,8 @@ def explain_failure(lesson: Lesson, nodeid: str, result: dict[str, Any]) -> list
         if line.strip() and "Use -v to get more diff" not in line
     ]
     where = f"{result['path']}:{result['lineno']}" if "path" in result else path
+    if not rest:  # a module that could not be imported: say where, and the error itself
+        where, message = _import_error(message, where)
     where = where.removeprefix(str(REPO_ROOT) + os.sep)
     lines = [f"FAILED {rest or path}", f"  at       {where}"]
     if claims.get(test):
@@ -115,6 +118,28 @@ def explain_failure(lesson: Lesson, nodeid: str, result: dict[str, Any]) -> list
     if exercise is not None:
         lines.append(f"  hint     {exercise.hint}")
     return lines
+
+
+def _import_error(message: list[str], where: str) -> tuple[str, list[str]]:
+    """Where a module that could not be imported went wrong, and why.
+
+    pytest's message is mostly importlib's frames; keep its headline (unless that is a frame
+    too) and the error it marks with "E". The place is the deepest frame, or for a
+    SyntaxError the file and line Python names.
+    """
+    frame = re.compile(r"(\S+:\d+): in ")
+    for line in message:
+        if found := frame.match(line):
+            where = found[1]
+    marked = [line[1:] for line in message if line.startswith("E ")]
+    errors = textwrap.dedent("\n".join(marked)).splitlines()
+    for line in errors:
+        if found := re.match(r'\s*File "(.+)", line (\d+)', line):
+            where = f"{found[1]}:{found[2]}"
+    if not errors:
+        return where, message
+    headline = [] if frame.match(message[0]) else [message[0]]
+    return where, headline + errors[-5:]
 
 
 def _docstrings(path: Path) -> dict[str, str]:

@@ -358,20 +358,59 @@ def test_exercise_that_cannot_be_imported_is_explained_by_its_module_and_hint(
     in_tree: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """An exercise file that fails to import is a failure naming its package module (the
-    collection plugin imports it as lessons.NN_slug.exercises.*), shown with the exercise's
-    hint, and the exercise is recorded unsolved."""
+    collection plugin imports it as lessons.NN_slug.exercises.*) at the failing line, with the
+    ImportError itself and the exercise's hint, and the exercise is recorded unsolved."""
     path = in_tree / "lessons/01_tiny/exercises/exercise_1_ping.py"
     path.write_text(EXERCISE_PING.replace("import app", "import app, ping"), encoding="utf-8")
     lesson = find_lesson("01", root=in_tree)
     assert cli.run_tests(lesson, [path], exercises=True) == 2  # pytest: collection errors
     out = capfd.readouterr().out
     relative = "lessons/01_tiny/exercises/exercise_1_ping.py"
-    assert f"FAILED {relative}\n  at       {relative}\n" in out, out
+    line = (
+        EXERCISE_PING.replace("import app", "import app, ping")
+        .splitlines()
+        .index("from ..app import app, ping")
+    )
+    assert f"FAILED {relative}\n  at       {relative}:{line + 1}\n" in out, out
     assert "  broke    error while importing lessons.01_tiny.exercises.exercise_1_ping:" in out
+    assert "           ImportError: cannot import name 'ping' from 'lessons.01_tiny.app'" in out
     assert f"  hint     {PING_HINT}" in out
     assert "1 failing. More detail: python -m lessons exercise 01 -v" in out
     exercises = load_progress(in_tree / "progress.json")["exercises"]
     assert exercises["01_tiny/exercise_1_ping"]["state"] == "unsolved"
+
+
+def test_lesson_app_that_cannot_be_imported_is_shown_by_its_line_and_error(
+    in_tree: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A learner's edit that breaks an import shows the app's line and the ImportError, not
+    the first frames of importlib's traceback."""
+    app = in_tree / "lessons/01_tiny/app.py"
+    app.write_text("from fastapi import NoSuchThing\n" + TINY_APP, encoding="utf-8")
+    lesson = find_lesson("01", root=in_tree)
+    assert cli.run_tests(lesson, [lesson.path]) == 2  # pytest: collection errors
+    out = capfd.readouterr().out
+    assert "  at       lessons/01_tiny/app.py:1\n" in out, out
+    assert "           ImportError: cannot import name 'NoSuchThing' from 'fastapi'" in out, out
+    assert "importlib" not in out.split("FAILED", 1)[1], "importlib's frames are noise here"
+
+
+def test_lesson_app_with_a_syntax_error_is_shown_by_the_line_python_names(
+    in_tree: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A SyntaxError points at the file and line Python reports, with the caret and the
+    error, and without pytest's own frames as the headline."""
+    app = in_tree / "lessons/01_tiny/app.py"
+    broken = TINY_APP + "\ndef unfinished(:\n"
+    app.write_text(broken, encoding="utf-8")
+    lesson = find_lesson("01", root=in_tree)
+    assert cli.run_tests(lesson, [lesson.path]) == 2
+    out = capfd.readouterr().out
+    line = broken.splitlines().index("def unfinished(:") + 1
+    assert f"  at       lessons/01_tiny/app.py:{line}\n" in out, out
+    explanation = out.split("FAILED", 1)[1]
+    assert "SyntaxError" in explanation, out
+    assert "_pytest" not in explanation, "pytest's frames are not the learner's mistake"
 
 
 def test_failure_the_cli_cannot_trace_to_a_test_file_is_explained_by_its_message() -> None:

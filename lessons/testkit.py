@@ -101,11 +101,14 @@ def serve(
     # Only an upper bound: readiness is detected from the log line, so a generous limit
     # costs nothing on a fast machine and keeps a loaded CI machine from failing.
     timeout: float = 60.0,
+    # How long Uvicorn may take to shut down after SIGTERM before it is killed.
+    grace: float = 10.0,
 ) -> Iterator[Server]:
     """Run `uvicorn app_path` in a real process on a free loopback port.
 
     Readiness is an event, not a guess: we wait for Uvicorn to print `ready_line`.
-    The process is terminated (SIGTERM, then SIGKILL) when the block exits.
+    The process is terminated (SIGTERM, then SIGKILL after `grace` seconds) when the block
+    exits.
     """
     sock = _free_loopback_socket()
     host, port = sock.getsockname()
@@ -161,7 +164,7 @@ def serve(
         if process.poll() is None:
             process.terminate()
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
