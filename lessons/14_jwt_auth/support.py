@@ -1,10 +1,11 @@
-"""Test support for lesson 14, shared by conftest.py and the test modules."""
+"""Test support for lesson 14, shared by conftest.py, the test modules and the exercises."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -48,3 +49,28 @@ class Reply(Protocol):
     @property
     def headers(self) -> Mapping[str, str]: ...
     def json(self) -> Any: ...
+
+
+def sign_up(
+    client: TestClient, username: str, password: str, *, full_name: str = "Test User"
+) -> None:
+    """Register a user with POST /users; the test fails unless the app answers 201."""
+    body = {"username": username, "full_name": full_name, "password": password}
+    response = client.post("/users", json=body)
+    assert response.status_code == 201, response.text
+
+
+def log_in(client: TestClient, username: str, password: str) -> dict[str, str]:
+    """Log in with POST /token (form fields) and return the token pair it answers.
+
+    The keys are access_token, refresh_token and token_type; the test fails unless 200.
+    """
+    response = client.post("/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The request header that presents `token` as a bearer token."""
+    return {"Authorization": f"Bearer {token}"}

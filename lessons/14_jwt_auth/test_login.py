@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from . import app as lesson
+from .support import bearer, sign_up
 
 client = TestClient(lesson.app)
 
@@ -19,10 +20,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def bob() -> str:
     """A registered user, bob, whose password is PASSWORD."""
-    response = client.post(
-        "/users", json={"username": "bob", "full_name": "Bob", "password": PASSWORD}
-    )
-    assert response.status_code == 201
+    sign_up(client, "bob", PASSWORD, full_name="Bob")
     return "bob"
 
 
@@ -33,7 +31,7 @@ def test_login_returns_a_bearer_access_token_and_a_refresh_token(bob: str) -> No
     body = response.json()
     assert body["token_type"] == "bearer"
     assert set(body) == {"access_token", "refresh_token", "token_type"}
-    me = client.get("/users/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    me = client.get("/users/me", headers=bearer(body["access_token"]))
     assert me.json() == {"username": "bob", "full_name": "Bob"}
 
 

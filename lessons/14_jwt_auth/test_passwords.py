@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from . import app as lesson
-from .support import PRODUCTION_DUMMY_HASH
+from .support import PRODUCTION_DUMMY_HASH, sign_up
 
 client = TestClient(lesson.app)
 
@@ -26,17 +26,10 @@ valid_passwords = st.text(
 )
 
 
-def sign_up(username: str, password: str) -> None:
-    response = client.post(
-        "/users", json={"username": username, "full_name": "Test User", "password": password}
-    )
-    assert response.status_code == 201, response.text
-
-
 def test_stored_password_is_an_argon2id_hash_not_the_password() -> None:
     """Sign-up stores an Argon2id hash string; the password appears nowhere in the record."""
     password = "correct horse battery staple"
-    sign_up("bob", password)
+    sign_up(client, "bob", password)
     stored = lesson.USERS["bob"]
     assert ARGON2ID.match(stored.password_hash), stored.password_hash
     assert password not in stored.model_dump_json(), "the record must not contain the password"
@@ -45,8 +38,8 @@ def test_stored_password_is_an_argon2id_hash_not_the_password() -> None:
 
 def test_same_password_gives_different_hashes_because_of_the_salt() -> None:
     """Two users with the same password get different hashes: each hash has its own salt."""
-    sign_up("bob", "the very same password")
-    sign_up("carol", "the very same password")
+    sign_up(client, "bob", "the very same password")
+    sign_up(client, "carol", "the very same password")
     bob = ARGON2ID.match(lesson.USERS["bob"].password_hash)
     carol = ARGON2ID.match(lesson.USERS["carol"].password_hash)
     assert bob
@@ -91,7 +84,7 @@ def test_production_hasher_meets_the_owasp_argon2id_minimum() -> None:
 
 def test_duplicate_username_is_409_and_keeps_the_first_password() -> None:
     """Signing up an existing username is refused (409) and does not overwrite the hash."""
-    sign_up("bob", "first password here")
+    sign_up(client, "bob", "first password here")
     before = lesson.USERS["bob"].password_hash
     response = client.post(
         "/users", json={"username": "bob", "full_name": "Evil", "password": "second password!!"}
@@ -131,7 +124,7 @@ def test_sign_up_accepts_the_documented_bounds_and_refuses_one_past_them(
 
 def test_tests_hash_with_argon2id_at_the_minimum_cost_and_nothing_else_changed() -> None:
     """Tests hash with Argon2id at 1 MiB, 1 pass, 1 lane; salt and digest sized as in production."""
-    sign_up("bob", "correct horse battery staple")
+    sign_up(client, "bob", "correct horse battery staple")
     cheap = ARGON2ID.match(lesson.USERS["bob"].password_hash)
     production = ARGON2ID.match(PRODUCTION_DUMMY_HASH)
     assert cheap

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lessons.testkit import parse_version
 
 from . import app as lesson
-from .support import FakeClock, Reply
+from .support import FakeClock, Reply, bearer, log_in, sign_up
 
 client = TestClient(lesson.app)
 
@@ -32,7 +32,7 @@ REJECTED = {"detail": "Could not validate credentials"}
 
 
 def me(token: str) -> Reply:
-    return client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+    return client.get("/users/me", headers=bearer(token))
 
 
 def b64url(data: bytes) -> str:
@@ -142,11 +142,8 @@ def test_rs256_header_on_an_hmac_signature_is_401(clock: FakeClock) -> None:
 
 def test_access_token_expires_by_the_injected_clock(clock: FakeClock) -> None:
     """Valid one second before exp, refused at exp: time moved by the test, never slept."""
-    response = client.post(
-        "/users", json={"username": "bob", "full_name": "Bob", "password": "x" * 12}
-    )
-    assert response.status_code == 201
-    tokens = client.post("/token", data={"username": "bob", "password": "x" * 12}).json()
+    sign_up(client, "bob", "x" * 12)
+    tokens = log_in(client, "bob", "x" * 12)
     clock.advance(lesson.ACCESS_TOKEN_TTL - timedelta(seconds=1))
     assert me(tokens["access_token"]).status_code == 200
     clock.advance(timedelta(seconds=1))
@@ -205,10 +202,10 @@ def test_revoked_token_is_401_after_logout(clock: FakeClock) -> None:
     """POST /logout puts the token's jti on the deny-list; the same token is then refused."""
     access, _ = tokens_for_alice(clock.now)
     assert me(access).status_code == 200
-    response = client.post("/logout", headers={"Authorization": f"Bearer {access}"})
+    response = client.post("/logout", headers=bearer(access))
     assert response.status_code == 204
     assert_rejected(me(access))
-    assert client.post("/logout", headers={"Authorization": f"Bearer {access}"}).status_code == 401
+    assert client.post("/logout", headers=bearer(access)).status_code == 401
 
 
 def equivalent_spellings(token: str) -> list[str]:
@@ -232,7 +229,7 @@ def test_revocation_is_by_jti_so_other_spellings_of_the_token_stay_revoked(
     spellings = equivalent_spellings(access)
     # Some of these are accepted as the same token before logout, depending on the PyJWT
     # version (see README): a deny-list of token *strings* would miss them.
-    client.post("/logout", headers={"Authorization": f"Bearer {access}"})
+    client.post("/logout", headers=bearer(access))
     for spelling in [access, *spellings]:
         assert_rejected(me(spelling))
 
@@ -325,11 +322,8 @@ def test_login_issues_a_15_minute_access_token_and_a_7_day_refresh_token(
     clock: FakeClock,
 ) -> None:
     """/token's pair: access exp = iat + 900 s, refresh exp = iat + 7 days, iat = the clock."""
-    signed_up = client.post(
-        "/users", json={"username": "bob", "full_name": "Bob", "password": "x" * 12}
-    )
-    assert signed_up.status_code == 201
-    pair = client.post("/token", data={"username": "bob", "password": "x" * 12}).json()
+    sign_up(client, "bob", "x" * 12)
+    pair = log_in(client, "bob", "x" * 12)
     # Reading claims without checking the signature: fine in a test, never in the app.
     access = jwt.decode(pair["access_token"], options={"verify_signature": False})
     refresh = jwt.decode(pair["refresh_token"], options={"verify_signature": False})

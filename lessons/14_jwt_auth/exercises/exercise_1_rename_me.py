@@ -9,6 +9,7 @@ Declare its 401 in the docs like /users/me does.
 from fastapi.testclient import TestClient
 
 from .. import app as lesson
+from ..support import bearer, log_in, sign_up
 
 HINT = (
     "The CurrentUser dependency already turns a bearer token into a user, or a 401. The "
@@ -22,12 +23,8 @@ PASSWORD = "correct horse battery staple"
 
 def login_as_bob() -> dict[str, str]:
     """Sign bob up, log him in, and return his Authorization header."""
-    signed_up = client.post(
-        "/users", json={"username": "bob", "full_name": "Bob", "password": PASSWORD}
-    )
-    assert signed_up.status_code == 201
-    tokens = client.post("/token", data={"username": "bob", "password": PASSWORD}).json()
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
+    sign_up(client, "bob", PASSWORD, full_name="Bob")
+    return bearer(log_in(client, "bob", PASSWORD)["access_token"])
 
 
 def test_a_user_renames_themselves_and_the_change_sticks() -> None:
@@ -42,7 +39,7 @@ def test_a_user_renames_themselves_and_the_change_sticks() -> None:
 
 def test_renaming_needs_a_valid_access_token() -> None:
     """Without a token, or with a made-up one: 401 with a Bearer challenge."""
-    for headers in ({}, {"Authorization": "Bearer made-up"}):
+    for headers in ({}, bearer("made-up")):
         response = client.patch("/users/me", json={"full_name": "Mallory"}, headers=headers)
         assert response.status_code == 401, headers
         assert response.headers["www-authenticate"] == "Bearer"

@@ -8,6 +8,7 @@ stop working at once: nothing but the deletion should be needed for that.
 from fastapi.testclient import TestClient
 
 from .. import app as lesson
+from ..support import bearer, log_in, sign_up
 
 HINT = (
     "Depend on CurrentUser and remove the user from USERS. Look at decode_token: it already "
@@ -20,20 +21,14 @@ PASSWORD = "correct horse battery staple"
 
 def tokens_of_bob() -> dict[str, str]:
     """Sign bob up and log him in: his access and refresh tokens."""
-    signed_up = client.post(
-        "/users", json={"username": "bob", "full_name": "Bob", "password": PASSWORD}
-    )
-    assert signed_up.status_code == 201
-    response = client.post("/token", data={"username": "bob", "password": PASSWORD})
-    assert response.status_code == 200
-    tokens: dict[str, str] = response.json()
-    return tokens
+    sign_up(client, "bob", PASSWORD, full_name="Bob")
+    return log_in(client, "bob", PASSWORD)
 
 
 def test_deleting_your_account_is_204_and_removes_only_you() -> None:
     """DELETE /users/me → 204, empty body; bob is gone, alice is not."""
     tokens = tokens_of_bob()
-    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    headers = bearer(tokens["access_token"])
     response = client.delete("/users/me", headers=headers)
     assert response.status_code == 204, response.text
     assert response.content == b""
@@ -44,7 +39,7 @@ def test_deleting_your_account_is_204_and_removes_only_you() -> None:
 def test_every_token_of_a_deleted_account_stops_working() -> None:
     """After the deletion the access token is 401, the refresh token too, and login fails."""
     tokens = tokens_of_bob()
-    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    headers = bearer(tokens["access_token"])
     assert client.delete("/users/me", headers=headers).status_code == 204
     assert client.get("/users/me", headers=headers).status_code == 401
     refreshed = client.post("/token/refresh", json={"refresh_token": tokens["refresh_token"]})
@@ -58,8 +53,8 @@ def test_deleting_needs_a_valid_access_token() -> None:
     tokens = tokens_of_bob()
     for headers in (
         {},
-        {"Authorization": "Bearer made-up"},
-        {"Authorization": f"Bearer {tokens['refresh_token']}"},
+        bearer("made-up"),
+        bearer(tokens["refresh_token"]),
     ):
         response = client.delete("/users/me", headers=headers)
         assert response.status_code == 401, headers

@@ -10,6 +10,7 @@ token alone must not be enough): a wrong current password is 403 with the detail
 from fastapi.testclient import TestClient
 
 from .. import app as lesson
+from ..support import bearer, log_in, sign_up
 
 HINT = (
     "Depend on CurrentUser, then check current_password with password_hash.verify against "
@@ -27,10 +28,8 @@ def login(password: str) -> int:
 
 def bob_headers() -> dict[str, str]:
     """Sign bob up with OLD, log him in, and return his Authorization header."""
-    signed_up = client.post("/users", json={"username": "bob", "full_name": "Bob", "password": OLD})
-    assert signed_up.status_code == 201
-    tokens = client.post("/token", data={"username": "bob", "password": OLD}).json()
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
+    sign_up(client, "bob", OLD, full_name="Bob")
+    return bearer(log_in(client, "bob", OLD)["access_token"])
 
 
 def test_changing_the_password_swaps_which_password_logs_in() -> None:
@@ -77,8 +76,7 @@ def test_the_new_password_follows_the_sign_up_rule() -> None:
 
 def test_changing_the_password_needs_a_token() -> None:
     """Without a token: 401 with a Bearer challenge, even with the right current password."""
-    signed_up = client.post("/users", json={"username": "bob", "full_name": "Bob", "password": OLD})
-    assert signed_up.status_code == 201
+    sign_up(client, "bob", OLD, full_name="Bob")
     response = client.post(
         "/users/me/password", json={"current_password": OLD, "new_password": NEW}
     )
