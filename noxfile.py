@@ -1,7 +1,7 @@
 """Nox sessions: the test suite across Pythons and FastAPI versions, lint and types.
 
 nox -s tests      # the suite on Python 3.11, 3.12 and 3.13 with the newest releases
-nox -s compat     # the suite once per FastAPI version of the matrix (Python 3.11)
+nox -s compat     # the suite per FastAPI version of the matrix (changed lessons only)
 nox -s report     # runs compat, then writes COMPATIBILITY.md (on CI: fails if stale)
 nox -s lint       # ruff check + ruff format --check
 nox -s types      # mypy (strict) over lessons/ and the root files
@@ -91,10 +91,11 @@ def _results_file(fastapi: str) -> Path:
 @nox.session(python="3.11")
 @nox.parametrize("fastapi", FASTAPI_VERSIONS)
 def compat(session: nox.Session, fastapi: str) -> None:
-    """The whole suite on one FastAPI version of the matrix; results feed `report`.
+    """The suite on one FastAPI version of the matrix; results feed `report`.
 
-    Two workers, and the quick Hypothesis profile: the matrix proves behaviour per version,
-    while the README's test command (CI profile) already proves the input edges in depth.
+    Incremental (tools/compat.py): only lessons changed since .ci/compat/VERSION.json run,
+    or all of them when the resolved libraries changed. Off CI the record is rewritten;
+    `nox -s compat -- --all` runs everything regardless.
     """
     pin = "fastapi" if fastapi == "latest" else f"fastapi=={fastapi}"
     session.install("--upgrade", "-e", ".[test]", pin)
@@ -105,16 +106,9 @@ def compat(session: nox.Session, fastapi: str) -> None:
         "f'FastAPI {fastapi.__version__}, Starlette {starlette.__version__}, "
         "Pydantic {pydantic.__version__}')",
     )
-    results = _results_file(fastapi)
-    results.unlink(missing_ok=True)  # never report a stale run
-    _pytest(
-        session,
-        "-p",
-        "tools.results_plugin",
-        "-n",
-        "2",
-        env={"HYPOTHESIS_PROFILE": "dev", "LESSONS_RESULTS": str(results)},
-    )
+    update = [] if os.environ.get("CI") else ["--update"]
+    results = ["--results", str(_results_file(fastapi))]
+    session.run("python", "-m", "tools.compat", fastapi, *results, *update, *session.posargs)
 
 
 @nox.session(python="3.11", requires=["compat"])

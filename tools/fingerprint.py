@@ -60,6 +60,44 @@ def fingerprint(lesson: str, extra: list[Path] | None = None) -> str:
     return _digest(files + [REPO_ROOT / name for name in SHARED] + (extra or []))
 
 
+#: The unit holding the tests at the top of lessons/ (the CLI's, the lesson contract's,
+#: testkit's): they read every lesson, so any file under lessons/ can change their results.
+PROJECT_CHECKS = "(project checks)"
+
+
+def project_fingerprint(extra: list[Path] | None = None) -> str:
+    """Every file under lessons/ (caches aside), the shared files and `extra`."""
+    folder = REPO_ROOT / "lessons"
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not {"__pycache__", ".hypothesis"} & set(p.relative_to(folder).parts)
+        and p.suffix != ".pyc"
+    ]
+    return _digest(sorted(set(files + [REPO_ROOT / name for name in SHARED] + (extra or []))))
+
+
+def toplevel_fingerprint(extra: list[Path] | None = None) -> str:
+    """The project checks' own code: the files at the top of lessons/ (the CLI, testkit and
+    their tests, the lesson contract test) and lesson 01, which the CLI's tests run, plus
+    the shared files and `extra`. Not the other lessons, which those tests only read."""
+    folder = REPO_ROOT / "lessons"
+    files = [*folder.glob("*.py"), *(folder / "01_first_app").rglob("*.py")]
+    files = [p for p in files if "__pycache__" not in p.parts]
+    return _digest(sorted(set(files + [REPO_ROOT / name for name in SHARED] + (extra or []))))
+
+
+def unit_paths(units: list[str]) -> list[str]:
+    """What to give pytest for these units: lesson folders, and for the project checks the
+    test files at the top of lessons/."""
+    paths = [f"lessons/{unit}" for unit in units if unit != PROJECT_CHECKS]
+    if PROJECT_CHECKS in units:
+        top = (REPO_ROOT / "lessons").glob("test_*.py")
+        paths += sorted(path.relative_to(REPO_ROOT).as_posix() for path in top)
+    return paths
+
+
 def load_record(path: Path) -> dict[str, str]:
     return dict(json.loads(path.read_text())) if path.exists() else {}
 

@@ -7,8 +7,10 @@ Hypothesis seeds, once serial and once with two xdist workers, so order dependen
 state, races and timing assumptions all get their chance. Any failure fails the command.
 
 Incremental: `.ci/flakes-record.json` holds the fingerprint (tools/fingerprint.py) of every
-lesson that passed a full hunt. Without --all or named lessons, only lessons whose
-fingerprint is not in the record are hunted. --update writes the record after a clean hunt.
+lesson that passed a full hunt, and of the project checks (the tests at the top of lessons/,
+named "(project checks)" or "project" on the command line). Without --all or named lessons,
+only what is not in the record at its current fingerprint is hunted. --update writes the
+record after a clean hunt.
 """
 
 from __future__ import annotations
@@ -20,14 +22,22 @@ import sys
 import time
 
 from lessons.testkit import REPO_ROOT
-from tools.fingerprint import fingerprint, lessons, load_record, save_record
+from tools.fingerprint import (
+    PROJECT_CHECKS,
+    fingerprint,
+    lessons,
+    load_record,
+    save_record,
+    toplevel_fingerprint,
+    unit_paths,
+)
 
 RECORD = REPO_ROOT / ".ci" / "flakes-record.json"
 
 
 def hunt(targets: list[str], runs: int) -> list[str]:
     """Run the targets `runs` times serial and `runs` times with -n 2; return failures."""
-    paths = [f"lessons/{lesson}" for lesson in targets]
+    paths = unit_paths(targets)
     failures = []
     for mode in (["-p", "no:xdist"], ["-n", "2"]):
         for run in range(1, runs + 1):
@@ -68,8 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     record = load_record(RECORD)
     prints = {lesson: fingerprint(lesson) for lesson in lessons()}
+    # The tests at the top of lessons/ (CLI, testkit, lesson contract), keyed by their own
+    # code: whether they are flaky does not depend on the lessons they read.
+    prints[PROJECT_CHECKS] = toplevel_fingerprint()
     if args.lessons:
-        targets = [name for name in prints if any(name.startswith(a) for a in args.lessons)]
+        wanted = [PROJECT_CHECKS if a == "project" else a for a in args.lessons]
+        targets = [name for name in prints if any(name.startswith(a) for a in wanted)]
     elif args.all:
         targets = list(prints)
     else:

@@ -1,0 +1,141 @@
+"""Run the suite on one FastAPI version of the matrix, again only where something changed.
+
+    python -m tools.compat LABEL --results FILE [--update] [--all]
+
+Run inside `nox -s compat`'s environment for that version: the FastAPI installed there is
+the one under test. LABEL names the matrix entry ("0.118.3", or "latest").
+
+`.ci/compat/LABEL.json` records, for that entry, the versions of the taught libraries
+(FastAPI, Starlette, Pydantic, pydantic-core, HTTPX) and Python, each lesson's fingerprint
+(tools/fingerprint.py) and every test's result. A lesson runs again only when its
+fingerprint is not the recorded one; every lesson runs again when the libraries differ
+(for "latest": a new FastAPI release). The other results come from the record. The tests
+at the top of lessons/ (the CLI's, the lesson contract) form one more unit that reruns when
+anything under lessons/ changes. Either way FILE receives the results of every test, for
+tools/compat_report.py; --update also writes the record (commit it with COMPATIBILITY.md).
+A failing test fails the command, and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from lessons.exercises import TAUGHT_LIBRARIES
+from lessons.testkit import REPO_ROOT
+from tools.compat_report import lesson_of
+from tools.fingerprint import (
+    PROJECT_CHECKS,
+    fingerprint,
+    lessons,
+    project_fingerprint,
+    unit_paths,
+)
+
+RECORDS = REPO_ROOT / ".ci" / "compat"
+# The results depend on how they are collected, too.
+COLLECTOR = [REPO_ROOT / "tools" / "results_plugin.py"]
+
+
+def libraries() -> dict[str, str]:
+    """The installed versions of what the matrix varies, and the Python minor version."""
+    found = {name: metadata.version(name) for name in TAUGHT_LIBRARIES}
+    return {"python": f"{sys.version_info.major}.{sys.version_info.minor}", **found}
+
+
+def fingerprints() -> dict[str, str]:
+    """Each unit's fingerprint: every lesson folder, and the project checks."""
+    prints = {lesson: fingerprint(lesson, COLLECTOR) for lesson in lessons()}
+    prints[PROJECT_CHECKS] = project_fingerprint(COLLECTOR)
+    return prints
+
+
+def unit_of(nodeid: str) -> str:
+    return lesson_of(nodeid) or PROJECT_CHECKS
+
+
+def run(units: list[str]) -> tuple[int, dict[str, Any]]:
+    """pytest over the units (two workers, quick Hypothesis profile); exit code, results.
+
+    The quick profile: the matrix proves behaviour per version, while the README's test
+    command (thorough profile on CI) proves the input edges in depth.
+    """
+    with tempfile.TemporaryDirectory(prefix="lessons-compat-") as temporary:
+        results = Path(temporary) / "results.json"
+        command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+        command += ["-p", "tools.results_plugin", "-n", "2", *unit_paths(units)]
+        environment = {**os.environ, "HYPOTHESIS_PROFILE": "dev", "LESSONS_RESULTS": str(results)}
+        code = subprocess.run(command, cwd=REPO_ROOT, env=environment).returncode
+        return code, json.loads(results.read_text()) if results.exists() else {}
+
+
+def slim(test: dict[str, Any]) -> dict[str, Any]:
+    """A test's entry as the report needs it: the claim only where a version guard is."""
+    if "since" in test or "before" in test:
+        return test
+    return {key: value for key, value in test.items() if key != "claim"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("label", help='the matrix entry: a FastAPI version, or "latest"')
+    parser.add_argument("--results", type=Path, required=True, help="where to write results")
+    parser.add_argument("--update", action="store_true", help="also write the record")
+    parser.add_argument("--all", action="store_true", help="run every unit, ignore the record")
+    args = parser.parse_args(argv)
+
+    args.results.unlink(missing_ok=True)  # never report a stale run
+    path = RECORDS / f"{args.label}.json"
+    record: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    installed, prints = libraries(), fingerprints()
+    if args.all or record.get("libraries") != installed:
+        targets = list(prints)
+        why = "every unit: " + ("--all" if args.all else f"libraries are {installed}")
+    else:
+        recorded = record.get("fingerprints", {})
+        targets = [unit for unit, value in prints.items() if recorded.get(unit) != value]
+        why = f"{len(targets)} changed unit(s) of {len(prints)}"
+    print(f"compat {args.label}: {why}", flush=True)
+
+    tests = {
+        nodeid: test
+        for nodeid, test in record.get("tests", {}).items()
+        if unit_of(nodeid) in prints and unit_of(nodeid) not in targets
+    }
+    versions = {key: record.get(key) for key in ("fastapi", "starlette", "pydantic")}
+    if targets:
+        started = time.monotonic()
+        code, fresh = run(targets)
+        print(f"compat {args.label}: ran {' '.join(targets)} in {time.monotonic() - started:.0f} s")
+        if code != 0:
+            print(f"compat {args.label}: pytest exited {code}; nothing recorded")
+            return code
+        tests.update({nodeid: slim(test) for nodeid, test in fresh["tests"].items()})
+        versions = {key: fresh[key] for key in ("fastapi", "starlette", "pydantic")}
+
+    document = {
+        **versions,
+        "libraries": installed,
+        "fingerprints": prints,
+        "tests": dict(sorted(tests.items())),
+    }
+    text = json.dumps(document, indent=1) + "\n"
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(text)
+    if args.update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"compat {args.label}: recorded in {path.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
