@@ -51,10 +51,10 @@ def test_server_that_ignores_sigterm_is_killed_after_the_grace_period(
     )
 
 
-def test_server_that_never_prints_the_ready_line_fails_with_its_output(
+def test_server_that_never_prints_the_ready_line_fails_naming_it(
     stubborn_app_dir: Path,
 ) -> None:
-    """serve() gives up after `timeout` seconds of silence and shows what Uvicorn printed."""
+    """serve() gives up after `timeout` seconds without output and says what it waited for."""
     never_ready = serve(
         "stubborn:app",
         "--app-dir",
@@ -63,9 +63,8 @@ def test_server_that_never_prints_the_ready_line_fails_with_its_output(
         timeout=1.0,
         grace=0.5,
     )
-    expected = "did not print 'a line Uvicorn never prints'"
-    with pytest.raises(AssertionError, match=expected) as err, never_ready:
+    # Whatever Uvicorn manages to print first (on a loaded machine maybe nothing within the
+    # second), the wait ends in an AssertionError naming the line, never in a hang.
+    expected = r"Uvicorn did not print 'a line Uvicorn never prints' within 1\.0s:"
+    with pytest.raises(AssertionError, match=expected), never_ready:
         pass  # never reached: serve() raises on entering the block
-    assert "Application startup complete" in str(err.value), (
-        "the failure message should include Uvicorn's own output, to show why it hung"
-    )
