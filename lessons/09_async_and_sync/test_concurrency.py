@@ -3,6 +3,11 @@
 Each claim is measured twice over: structurally (the app's `in_flight` gauge records how
 many handlers were inside their slow part at the same moment, which no machine load can
 fake) and by wall time, as a ratio with a wide margin, never as an absolute duration.
+
+Load only ever adds time. So the blocked burst is timed once (one at a time, it cannot take
+less than REQUESTS * WORK_SECONDS, however idle the machine), and an overlapping burst is
+timed up to ROUNDS times, its fastest round counting: the round least slowed by whatever
+else the machine was doing.
 """
 
 import asyncio
@@ -20,6 +25,8 @@ from . import app as lesson
 from .app import WORK_SECONDS, InFlight, app, in_flight
 
 REQUESTS = 4  # sent at the same moment; the serial case takes REQUESTS * WORK_SECONDS
+ROUNDS = 5  # at most this many timed bursts of an overlapping handler; the fastest counts
+BLOCKING_PATH = "/work/blocking-in-async"
 
 
 @dataclass(frozen=True)
@@ -32,16 +39,21 @@ class Burst:
     work_threads: frozenset[int]  # the threads that did the slow work
 
 
-async def send_burst(path: str) -> Burst:
+def asgi_client() -> httpx.AsyncClient:
+    # No sockets: ASGITransport calls the app in this process, on the caller's event loop,
+    # so there is no connection to open and nothing to send before a request reaches it.
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def timed_burst(client: httpx.AsyncClient, path: str) -> Burst:
+    """Send REQUESTS requests to `path` together and time them, first sent to last answered."""
     in_flight.reset()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        # Warm-up, untimed: the first request on a new loop pays one-off costs (lazy
-        # imports, starting the thread pool) that would otherwise blur the comparison.
-        assert (await client.get("/whereami/def")).status_code == 200
-        start = time.perf_counter()
-        responses = await asyncio.gather(*(client.get(path) for _ in range(REQUESTS)))
-        elapsed = time.perf_counter() - start
+    # gather wraps every request in a task before the loop runs any of them: they start in
+    # one pass of the loop, each running until it first waits (a thread, a sleep)... or,
+    # when a handler blocks the loop, until its response is complete.
+    start = time.perf_counter()
+    responses = await asyncio.gather(*(client.get(path) for _ in range(REQUESTS)))
+    elapsed = time.perf_counter() - start
     assert [r.status_code for r in responses] == [200] * REQUESTS
     return Burst(
         elapsed=elapsed,
@@ -51,15 +63,41 @@ async def send_burst(path: str) -> Burst:
     )
 
 
+async def send_bursts(path: str, rounds: int, stop_under: float = 0.0) -> list[Burst]:
+    """Time up to `rounds` bursts to `path` on one event loop and one client.
+
+    Stops early once a burst lasts less than `stop_under` seconds: the fastest time can only
+    go down with more rounds, so a claim about it is settled as soon as one round meets it.
+    """
+    async with asgi_client() as client:
+        # Warm-up, untimed: the first request on a new loop pays one-off costs (lazy
+        # imports, starting the thread pool) that would otherwise blur the comparison.
+        # Later rounds on this loop also reuse the worker threads the first one started.
+        assert (await client.get("/whereami/def")).status_code == 200
+        bursts = [await timed_burst(client, path)]
+        while len(bursts) < rounds and bursts[-1].elapsed >= stop_under:
+            bursts.append(await timed_burst(client, path))
+    return bursts
+
+
 @functools.cache
 def burst(path: str) -> Burst:
     """Measure each endpoint once per test process; several tests read the same burst."""
-    return asyncio.run(send_burst(path))
+    return asyncio.run(send_bursts(path, rounds=1))[0]
+
+
+def fastest_elapsed(path: str, stop_under: float) -> float:
+    """The best wall time of up to ROUNDS bursts to `path` (the cached one included)."""
+    first = burst(path).elapsed
+    if first < stop_under:
+        return first
+    more = asyncio.run(send_bursts(path, rounds=ROUNDS - 1, stop_under=stop_under))
+    return min(first, *(b.elapsed for b in more))
 
 
 def test_blocking_call_in_async_handler_serialises_requests() -> None:
     """`time.sleep` inside `async def` blocks the loop: concurrent requests run one at a time."""
-    measured = burst("/work/blocking-in-async")
+    measured = burst(BLOCKING_PATH)
     assert measured.peak == 1, f"{measured.peak} blocking async handlers overlapped"
     assert measured.work_threads == {measured.loop_thread}, "the work ran off the loop"
     # One at a time means the burst lasts at least REQUESTS slow sections back to back.
@@ -105,12 +143,17 @@ def test_anyio_to_thread_rescues_blocking_code() -> None:
 )
 def test_serialised_burst_takes_several_times_longer(concurrent_path: str) -> None:
     """Wall time agrees: the blocking async burst is >= 2x slower than each concurrent one."""
-    # Ideally REQUESTS (4) times slower; asserting half of that leaves room for a busy machine.
-    serial = burst("/work/blocking-in-async").elapsed
-    concurrent = burst(concurrent_path).elapsed
-    assert serial >= 2 * concurrent, (
-        f"blocking async burst {serial:.3f}s vs {concurrent_path} {concurrent:.3f}s: "
-        f"expected a ratio of about {REQUESTS}, got {serial / concurrent:.1f}"
+    # One sample is enough here: one at a time, the burst lasts at least REQUESTS slow
+    # sections back to back, and a busy machine can only make it longer.
+    serial = burst(BLOCKING_PATH).elapsed
+    # Ideally REQUESTS (4) times slower; asserting half of that leaves room for a busy
+    # machine, and the concurrent side gets its best of up to ROUNDS bursts.
+    target = serial / 2
+    concurrent = fastest_elapsed(concurrent_path, stop_under=target)
+    assert concurrent < target, (
+        f"blocking async burst {serial:.3f}s vs {concurrent_path} {concurrent:.3f}s "
+        f"(fastest of up to {ROUNDS} bursts): expected a ratio of about {REQUESTS}, "
+        f"got {serial / concurrent:.1f}"
     )
 
 
