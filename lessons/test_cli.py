@@ -413,6 +413,21 @@ def test_lesson_app_with_a_syntax_error_is_shown_by_the_line_python_names(
     assert "_pytest" not in explanation, "pytest's frames are not the learner's mistake"
 
 
+def test_collection_error_without_a_traceback_is_shown_as_pytest_worded_it() -> None:
+    """A module-level failure with no marked error lines (nothing to cut) keeps its message
+    and its file as the place."""
+    lesson = find_lesson("01")
+    path = "lessons/01_first_app/test_first_app.py"
+    message = "could not collect this module\nfor a reason pytest gave in words"
+    lines = cli.explain_failure(lesson, path, {"outcome": "failed", "message": message})
+    assert lines == [
+        f"FAILED {path}",
+        f"  at       {path}",
+        "  broke    could not collect this module",
+        "           for a reason pytest gave in words",
+    ]
+
+
 def test_failure_the_cli_cannot_trace_to_a_test_file_is_explained_by_its_message() -> None:
     """A failure whose file is gone gets no claim or README line, and an empty message reads
     "(no message)"."""
