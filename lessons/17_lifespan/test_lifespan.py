@@ -1,6 +1,7 @@
 """Lesson 17 claims: the lifespan wraps the app's whole life, and each client runs it (or not)."""
 
 import asyncio
+import inspect
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -19,6 +20,7 @@ from lessons.testkit import REPO_ROOT, parse_version, serve
 from . import app as lesson
 from .app import ConnectionPool, app
 from .broken_app import app as broken_app
+from .broken_app import lifespan as broken_lifespan
 from .lifespan_manager import LifespanFailed, run_lifespan
 
 STARLETTE_1 = parse_version(starlette.__version__) >= (1,)
@@ -98,6 +100,36 @@ def test_test_client_without_with_skips_the_lifespan() -> None:
     assert lesson.events == [], "neither startup nor shutdown ran"
 
 
+@pytest.mark.asyncio
+async def test_the_lifespan_is_an_async_context_manager_a_test_can_enter() -> None:
+    """`@asynccontextmanager` makes `lifespan(app)` enterable by hand: startup, state, shutdown."""
+    async with lesson.lifespan(app) as state:
+        assert lesson.events == ["startup"], "entering ran the code before `yield`"
+        assert state == {"model": lesson.load_model()}, "the yielded value is the lifespan state"
+        assert app.state.pool.is_open
+    assert lesson.events == ["startup", "shutdown"], "leaving ran the code after `yield`"
+
+
+@pytest.mark.asyncio
+async def test_entering_the_broken_lifespan_raises_its_startup_error() -> None:
+    """The broken app's lifespan is an async context manager too: entering it raises the error."""
+    with pytest.raises(ConnectionRefusedError, match=r"db\.invalid"):
+        async with broken_lifespan(broken_app):
+            pytest.fail("the block must not run when startup failed")
+
+
+@pytest.mark.asyncio
+async def test_a_pool_is_open_only_between_open_and_close() -> None:
+    """A new ConnectionPool starts closed: only startup's `open()` opens it, `close()` ends it."""
+    pool = ConnectionPool(size=3)
+    seen = [pool.is_open]
+    await pool.open()
+    seen.append(pool.is_open)
+    await pool.close()
+    seen.append(pool.is_open)
+    assert seen == [False, True, False], "closed when new, open after open(), closed after close()"
+
+
 def test_the_model_loaded_at_startup_scores_each_known_word() -> None:
     """Scores come from the startup model: known words add up, case is ignored, others are 0."""
     expected = {"good": 1.0, "great": 2.0, "bad": -1.0, "awful": -2.0, "meh": 0.0}
@@ -117,16 +149,21 @@ def test_plain_test_client_hides_a_startup_failure() -> None:
 
 
 def test_bad_input_is_a_422_once_started() -> None:
-    """An empty, missing or 201-character text is a 422 before the handler runs; 200 passes."""
+    """An empty, missing or 201-character text is a 422 before the handler runs; 1 and 200 pass."""
     with TestClient(app) as client:
         assert client.get("/sentiment", params={"text": ""}).status_code == 422
         assert client.get("/sentiment", params={"text": "x" * 201}).status_code == 422
         assert client.get("/sentiment").status_code == 422
+        shortest = client.get("/sentiment", params={"text": "x"})
+        assert shortest.status_code == 200, "1 character is the minimum, still allowed"
         at_limit = client.get("/sentiment", params={"text": "x" * 200})
         assert at_limit.status_code == 200, "200 characters is the maximum, still allowed"
-    assert lesson.events == ["startup", "request: /sentiment", "shutdown"], (
-        "only the valid 200-character text reached the handler"
-    )
+    assert lesson.events == [
+        "startup",
+        "request: /sentiment",
+        "request: /sentiment",
+        "shutdown",
+    ], "only the valid 1- and 200-character texts reached the handler"
 
 
 def test_startup_failure_stops_the_test_client() -> None:
@@ -291,6 +328,12 @@ async def test_run_lifespan_raises_lifespan_failed_for_a_reported_failure() -> N
         async with run_lifespan(reports_failure):
             pytest.fail("the block must not run when startup failed")
     assert str(failure.value) == "no database configured"
+
+
+def test_run_lifespan_waits_ten_seconds_by_default() -> None:
+    """Without `answer_within`, run_lifespan gives the app 10 seconds per lifespan message."""
+    default = inspect.signature(run_lifespan).parameters["answer_within"].default
+    assert default == 10.0, "the README documents a 10-second default for answer_within"
 
 
 @pytest.mark.asyncio
