@@ -10,8 +10,9 @@ the one under test. LABEL names the matrix entry ("0.118.3", or "latest").
 (tools/fingerprint.py) and every test's result. A lesson runs again only when its
 fingerprint is not the recorded one; every lesson runs again when the libraries differ
 (for "latest": a new FastAPI release). The other results come from the record. The tests
-at the top of lessons/ (the CLI's, the lesson contract) form one more unit that reruns when
-anything under lessons/ changes. Either way FILE receives the results of every test, for
+at the top of lessons/ (the CLI's, testkit's, the lesson contract) are not part of the
+matrix: they check the project's tooling, not FastAPI's behaviour, and the README's test
+command runs them. FILE receives the results of every lesson test, for
 tools/compat_report.py; --update also writes the record (commit it with COMPATIBILITY.md).
 A failing test fails the command, and nothing is recorded.
 """
@@ -32,13 +33,7 @@ from typing import Any
 from lessons.exercises import TAUGHT_LIBRARIES
 from lessons.testkit import REPO_ROOT
 from tools.compat_report import lesson_of
-from tools.fingerprint import (
-    PROJECT_CHECKS,
-    fingerprint,
-    lessons,
-    project_fingerprint,
-    unit_paths,
-)
+from tools.fingerprint import fingerprint, lessons
 
 RECORDS = REPO_ROOT / ".ci" / "compat"
 # The results depend on how they are collected, too.
@@ -52,18 +47,12 @@ def libraries() -> dict[str, str]:
 
 
 def fingerprints() -> dict[str, str]:
-    """Each unit's fingerprint: every lesson folder, and the project checks."""
-    prints = {lesson: fingerprint(lesson, COLLECTOR) for lesson in lessons()}
-    prints[PROJECT_CHECKS] = project_fingerprint(COLLECTOR)
-    return prints
+    """Each lesson's fingerprint."""
+    return {lesson: fingerprint(lesson, COLLECTOR) for lesson in lessons()}
 
 
-def unit_of(nodeid: str) -> str:
-    return lesson_of(nodeid) or PROJECT_CHECKS
-
-
-def run(units: list[str]) -> tuple[int, dict[str, Any]]:
-    """pytest over the units (two workers, quick Hypothesis profile); exit code, results.
+def run(targets: list[str]) -> tuple[int, dict[str, Any]]:
+    """pytest over the lessons (two workers, quick Hypothesis profile); exit code, results.
 
     The quick profile: the matrix proves behaviour per version, while the README's test
     command (thorough profile on CI) proves the input edges in depth.
@@ -71,7 +60,8 @@ def run(units: list[str]) -> tuple[int, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="lessons-compat-") as temporary:
         results = Path(temporary) / "results.json"
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
-        command += ["-p", "tools.results_plugin", "-n", "2", *unit_paths(units)]
+        command += ["-p", "tools.results_plugin", "-n", "2"]
+        command += [f"lessons/{lesson}" for lesson in targets]
         environment = {**os.environ, "HYPOTHESIS_PROFILE": "dev", "LESSONS_RESULTS": str(results)}
         code = subprocess.run(command, cwd=REPO_ROOT, env=environment).returncode
         return code, json.loads(results.read_text()) if results.exists() else {}
@@ -89,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("label", help='the matrix entry: a FastAPI version, or "latest"')
     parser.add_argument("--results", type=Path, required=True, help="where to write results")
     parser.add_argument("--update", action="store_true", help="also write the record")
-    parser.add_argument("--all", action="store_true", help="run every unit, ignore the record")
+    parser.add_argument("--all", action="store_true", help="run every lesson, ignore the record")
     args = parser.parse_args(argv)
 
     args.results.unlink(missing_ok=True)  # never report a stale run
@@ -98,17 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     installed, prints = libraries(), fingerprints()
     if args.all or record.get("libraries") != installed:
         targets = list(prints)
-        why = "every unit: " + ("--all" if args.all else f"libraries are {installed}")
+        why = "every lesson: " + ("--all" if args.all else f"libraries are {installed}")
     else:
         recorded = record.get("fingerprints", {})
-        targets = [unit for unit, value in prints.items() if recorded.get(unit) != value]
-        why = f"{len(targets)} changed unit(s) of {len(prints)}"
+        targets = [name for name, value in prints.items() if recorded.get(name) != value]
+        why = f"{len(targets)} changed lesson(s) of {len(prints)}"
     print(f"compat {args.label}: {why}", flush=True)
 
     tests = {
         nodeid: test
         for nodeid, test in record.get("tests", {}).items()
-        if unit_of(nodeid) in prints and unit_of(nodeid) not in targets
+        if lesson_of(nodeid) in prints and lesson_of(nodeid) not in targets
     }
     versions = {key: record.get(key) for key in ("fastapi", "starlette", "pydantic")}
     if targets:

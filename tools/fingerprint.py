@@ -61,21 +61,8 @@ def fingerprint(lesson: str, extra: list[Path] | None = None) -> str:
 
 
 #: The unit holding the tests at the top of lessons/ (the CLI's, the lesson contract's,
-#: testkit's): they read every lesson, so any file under lessons/ can change their results.
+#: testkit's), for the checks that treat them like one more lesson.
 PROJECT_CHECKS = "(project checks)"
-
-
-def project_fingerprint(extra: list[Path] | None = None) -> str:
-    """Every file under lessons/ (caches aside), the shared files and `extra`."""
-    folder = REPO_ROOT / "lessons"
-    files = [
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and not {"__pycache__", ".hypothesis"} & set(p.relative_to(folder).parts)
-        and p.suffix != ".pyc"
-    ]
-    return _digest(sorted(set(files + [REPO_ROOT / name for name in SHARED] + (extra or []))))
 
 
 def toplevel_fingerprint(extra: list[Path] | None = None) -> str:
