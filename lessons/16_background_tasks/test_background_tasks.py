@@ -1,9 +1,10 @@
 """Lesson 16 claims: background tasks run after the response, in order, and are not a queue."""
 
+import asyncio
 import logging
 import threading
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 import httpx
 import pytest
@@ -269,13 +270,14 @@ def test_bad_input_gets_a_4xx_not_a_500() -> None:
 
 
 def test_inputs_at_the_limits_are_accepted() -> None:
-    """A 40-character report id, a 100-character note and `wait=30` are all allowed."""
+    """A 40-character report id, a 1- and a 100-character note and `wait=30` are allowed."""
     report_id = "r" * 40
     quiet = TestClient(app, raise_server_exceptions=False)
     assert quiet.post(f"/reports/{report_id}").json() == {
         "report_id": report_id,
         "status": "accepted",
     }
+    assert client.post("/notes", params={"text": "n"}).status_code == 202, "1 is the minimum"
     assert client.post("/notes", params={"text": "n" * 100}).status_code == 202
 
     lesson.jobs["finished"] = job = lesson.Job(status="done")
@@ -297,3 +299,87 @@ def test_a_poll_that_is_not_answered_in_time_gets_the_current_status() -> None:
     assert released.status_code == 200
     assert released.json() == {"status": "queued"}, "release answers with the status it saw"
     assert job.release.is_set(), "the release reached the job's event"
+
+
+class WatchedEvent(asyncio.Event):
+    """An `asyncio.Event` that also tells the test when somebody starts waiting on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waited_on = asyncio.Event()
+
+    async def wait(self) -> Literal[True]:
+        self.waited_on.set()
+        return await super().wait()
+
+
+@pytest.mark.asyncio
+async def test_a_long_poll_answers_as_soon_as_the_job_gets_there() -> None:
+    """`?until=running&wait=30` holds the request until the job starts, then says "running"."""
+    lesson.jobs["slow"] = job = lesson.Job(started=WatchedEvent())
+    assert isinstance(job.started, WatchedEvent)
+    # No sockets: ASGITransport runs the app on this event loop, so the test can start the
+    # job while the poll is held, without a server and without sleeping.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as asgi:
+        poll = asyncio.create_task(asgi.get("/jobs/slow", params={"until": "running", "wait": 30}))
+        held = asyncio.create_task(job.started.waited_on.wait())
+        try:
+            first, _ = await asyncio.wait({poll, held}, return_when=asyncio.FIRST_COMPLETED)
+            assert first == {held}, "the poll answered at once instead of waiting for the job"
+        finally:
+            held.cancel()
+
+        runner = asyncio.create_task(lesson.run_job("slow", job))  # what POST /jobs queues
+        response = await poll
+        assert response.status_code == 200
+        assert response.json() == {"status": "running"}, "the poll answers once it started"
+
+        await asgi.post("/jobs/slow/release")
+        await runner
+    assert job.status == "done"
+
+
+def test_the_session_is_closed_once_the_request_is_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The `yield` dependency's teardown really closes the session it lent to the task."""
+    lent: list[lesson.Session] = []
+    save_note = lesson.save_note
+
+    def keep_the_session(session: lesson.Session, text: str) -> None:
+        lent.append(session)
+        save_note(session, text)
+
+    monkeypatch.setattr(lesson, "save_note", keep_the_session)
+    client.post("/notes", params={"text": "hi"})
+
+    assert len(lent) == 1, "the note task ran once"
+    assert lent[0].closed is True, "after the request, the session the task got is closed"
+
+
+def test_job_routes_document_the_404_they_return() -> None:
+    """The schema lists the 404 "No such job" with its `{"detail": str}` body on both routes."""
+    schema = app.openapi()
+    for path, method in (("/jobs/{job_id}", "get"), ("/jobs/{job_id}/release", "post")):
+        responses = schema["paths"][path][method]["responses"]
+        assert sorted(responses) == ["200", "404", "422"], f"{method} {path}: {sorted(responses)}"
+        assert responses["404"]["description"] == "No such job"
+        body = responses["404"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/Detail"}
+    assert schema["components"]["schemas"]["Detail"]["properties"] == {
+        "detail": {"type": "string", "title": "Detail"}
+    }
+
+
+def test_a_poll_does_not_wait_unless_asked() -> None:
+    """`until` and `wait` are optional, and `wait` is documented as 0 to 30, default 0."""
+    operation = app.openapi()["paths"]["/jobs/{job_id}"]["get"]
+    params = {param["name"]: param for param in operation["parameters"]}
+    assert params["until"]["required"] is False
+    assert params["wait"]["required"] is False
+    wait = params["wait"]["schema"]
+    assert (wait["default"], wait["minimum"], wait["maximum"]) == (0, 0, 30), (
+        "a poll without `wait` answers at once: the default is 0 seconds"
+    )
