@@ -39,6 +39,12 @@ _PROTOCOL_REASON = (
     "a member turned from property into method"
 )
 
+_DUMMY_HASH_15 = (
+    "lessons/15_permissions/app.py: DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(32))"
+    "  # unknown users: see lesson 14 -> DUMMY_HASH = password_hash.hash("
+    "secrets.token_urlsafe( %s))  # unknown users: see lesson 14"
+)
+
 EQUIVALENT: dict[str, str] = {
     _LEGACY_ROW % 0: _LEGACY_REASON,
     _LEGACY_ROW % 2: _LEGACY_REASON,
@@ -74,4 +80,12 @@ EQUIVALENT: dict[str, str] = {
         _PROTOCOL_REASON
     ),
     "lessons/14_jwt_auth/support.py: @property -> def text(self) -> str: ...": _PROTOCOL_REASON,
+    # Lesson 15 keeps lesson 14's dummy hash (with a comment on the line) and Reply Protocol.
+    _DUMMY_HASH_15 % "31": _DUMMY_HASH_REASON,
+    _DUMMY_HASH_15 % "33": _DUMMY_HASH_REASON,
+    "lessons/15_permissions/support.py:  -> def status_code(self) -> int: ...": _PROTOCOL_REASON,
+    "lessons/15_permissions/support.py: @property -> def headers(self) -> Mapping[str, str]: ...": (
+        _PROTOCOL_REASON
+    ),
+    "lessons/15_permissions/support.py: @property -> def text(self) -> str: ...": _PROTOCOL_REASON,
 }

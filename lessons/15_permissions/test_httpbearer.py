@@ -1,6 +1,8 @@
 """Lesson 15 claims about HTTPBearer: its missing-credentials answer changed in FastAPI 0.122."""
 
 import pytest
+from fastapi import HTTPException
+from fastapi.security import HTTPBearer
 from fastapi.testclient import TestClient
 
 from . import app as lesson
@@ -48,3 +50,20 @@ def test_httpbearer_passes_a_valid_token_on_both_routes() -> None:
         assert response.json() == {"username": "bob", "role": "editor"}, path
         made_up = client.get(path, headers={"Authorization": "Bearer made-up"})
         assert made_up.status_code == 401, path
+
+
+@pytest.mark.fastapi(since="0.122")
+def test_auto_error_false_keeps_your_401_when_fastapis_default_answer_is_changed() -> None:
+    """Restoring the old 403 via make_not_authenticated_error changes /bearer/default only."""
+
+    # FastAPI's documented hook (0.122+) for apps that want the pre-0.122 answer back.
+    def old_403(self: HTTPBearer) -> HTTPException:
+        return HTTPException(status_code=403, detail="Not authenticated")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HTTPBearer, "make_not_authenticated_error", old_403)
+        default = client.get("/bearer/default")
+        explicit = client.get("/bearer/explicit")
+    assert default.status_code == 403, "auto_error=True: FastAPI's answer, whatever it is"
+    assert explicit.status_code == 401, "auto_error=False: the app's own answer"
+    assert explicit.headers["www-authenticate"] == "Bearer"

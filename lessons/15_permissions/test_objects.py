@@ -79,3 +79,61 @@ def test_guarded_actions_on_missing_objects_are_404_for_whoever_may_act() -> Non
     assert delete.status_code == 404
     assert delete.json() == {"detail": "User not found"}
     assert set(lesson.USERS) == {"alice", "bob", "carol", "dave"}, "nothing was deleted"
+
+
+def test_seeded_articles_are_listed_with_their_ids_and_unpublished() -> None:
+    """GET /articles lists the two demo articles under their ids; nothing starts published."""
+    response = client.get("/articles", headers=bearer("dave"))
+    assert response.status_code == 200
+    assert response.json() == [
+        {"id": 1, "title": "Bob's first article", "author": "bob", "published": False},
+        {"id": 2, "title": "Carol on caching", "author": "carol", "published": False},
+    ], "each article's id is the id it is stored (and edited) under"
+
+
+def test_a_new_article_gets_the_next_id_its_author_and_starts_unpublished() -> None:
+    """POST /articles: id = highest id + 1 (1 in an empty store), author = caller, unpublished."""
+    created = client.post("/articles", json={"title": "New"}, headers=bearer("bob"))
+    assert created.status_code == 201
+    assert created.json() == {"id": 3, "title": "New", "author": "bob", "published": False}
+    assert set(lesson.ARTICLES) == {1, 2, 3}, "the new article is added, none is overwritten"
+    lesson.ARTICLES.clear()
+    first = client.post("/articles", json={"title": "First"}, headers=bearer("carol"))
+    assert first.json() == {"id": 1, "title": "First", "author": "carol", "published": False}, (
+        "ids start at 1"
+    )
+
+
+def test_publishing_marks_exactly_that_article_published() -> None:
+    """A moderator's POST /articles/1/publish answers the article with published: true."""
+    response = client.post("/articles/1/publish", headers=bearer("alice"))
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": 1,
+        "title": "Bob's first article",
+        "author": "bob",
+        "published": True,
+    }
+    listed = client.get("/articles", headers=bearer("dave")).json()
+    assert [article["published"] for article in listed] == [True, False]
+
+
+def test_each_owner_reads_their_own_note_under_its_id() -> None:
+    """bob reads note 1 and carol note 2, each answered in full with that id."""
+    assert client.get("/notes/1", headers=bearer("bob")).json() == {
+        "id": 1,
+        "owner": "bob",
+        "text": "Bob's private note",
+    }
+    carols = client.get("/notes/2", headers=bearer("carol"))
+    assert carols.status_code == 200
+    assert carols.json() == {"id": 2, "owner": "carol", "text": "Carol's private note"}
+
+
+def test_article_titles_are_1_to_200_characters() -> None:
+    """Creating and editing both accept titles of 1 and 200 characters and refuse 0 and 201."""
+    bob = bearer("bob")
+    for method, path, success in (("POST", "/articles", 201), ("PUT", "/articles/1", 200)):
+        for title, expected in (("", 422), ("x", success), ("x" * 200, success), ("x" * 201, 422)):
+            response = client.request(method, path, json={"title": title}, headers=bob)
+            assert response.status_code == expected, f"{method} {path}: {len(title)} characters"

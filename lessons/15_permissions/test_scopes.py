@@ -1,5 +1,7 @@
 """Lesson 15 claims about OAuth2 scopes: Security(..., scopes=[...]) and what a token may do."""
 
+import re
+
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -57,13 +59,13 @@ def test_login_grants_only_requested_scopes_the_role_allows() -> None:
 
 
 def test_unknown_scope_at_login_is_400() -> None:
-    """Asking for a scope that does not exist is an error, not silently ignored."""
+    """Asking for a scope that does not exist is an error naming the first unknown one."""
     response = client.post(
         "/token",
-        data={"username": "dave", "password": "wrong", "scope": "articles:read everything"},
+        data={"username": "dave", "password": "wrong", "scope": "articles:read everything more"},
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "Unknown scope: everything"}
+    assert response.json() == {"detail": "Unknown scope: everything"}, "the first unknown scope"
 
 
 def test_openapi_declares_the_scopes_and_each_routes_requirement() -> None:
@@ -90,3 +92,34 @@ def test_unknown_user_and_wrong_password_get_the_same_401_at_login() -> None:
         assert response.json() == {"detail": "Incorrect username or password"}
         assert response.headers["www-authenticate"] == "Bearer"
     assert answers[0].content == answers[1].content, "the body must not reveal which one it was"
+
+
+def test_openapi_documents_the_errors_each_route_answers() -> None:
+    """Each route lists in OpenAPI exactly the error statuses it can answer, as HTTPError."""
+    paths = client.get("/openapi.json").json()["paths"]
+    error_body = {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}
+    expected_codes = {
+        ("post", "/token"): {"200", "400", "401", "422"},
+        ("get", "/articles"): {"200", "401", "403"},
+        ("post", "/articles"): {"201", "401", "403", "422"},
+        ("put", "/articles/{article_id}"): {"200", "401", "403", "404", "422"},
+        ("post", "/articles/{article_id}/publish"): {"200", "401", "403", "404", "422"},
+        ("get", "/notes/{note_id}"): {"200", "401", "404", "422"},
+        ("get", "/users"): {"200", "401", "403"},
+        ("delete", "/users/{username}"): {"204", "401", "403", "404", "422"},
+        ("get", "/bearer/default"): {"200", "401", "403"},
+        ("get", "/bearer/explicit"): {"200", "401"},
+    }
+    for (method, path), codes in expected_codes.items():
+        responses = paths[path][method]["responses"]
+        assert set(responses) == codes, f"{method.upper()} {path} documents {sorted(responses)}"
+        for code in codes & {"400", "401", "403", "404"}:
+            assert responses[code]["content"] == error_body, f"{method.upper()} {path}: {code}"
+
+
+def test_issued_tokens_are_fresh_32_byte_random_strings() -> None:
+    """An opaque token is 32 random bytes, URL-safe base64 (43 characters), never reused."""
+    tokens = {lesson.issue_token("bob", []) for _ in range(3)}
+    assert len(tokens) == 3, "every token is new"
+    for token in tokens:
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token), f"{token!r}: 256 bits, 43 characters"
