@@ -60,12 +60,10 @@ def get_session(
     session = factory()
     try:
         yield session
-    except Exception:
-        # The handler failed: undo whatever it wrote, so no half-finished request is saved.
-        session.rollback()
-        raise
     finally:
-        # Always: give the connection back to the pool, on success and on error alike.
+        # Always, on success and on error alike. close() ends the session's transaction with
+        # a ROLLBACK, so whatever a failed handler wrote and did not commit is undone (no
+        # `except: session.rollback()` needed), and gives the connection back to the pool.
         session.close()
 
 

@@ -9,11 +9,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import String, select, text
 
 from .app import AuthorOut, app
 from .conftest import Database
-from .models import Author, Book
+from .models import Author, Base, Book
 
 client = TestClient(app)
 
@@ -41,14 +41,77 @@ def test_duplicate_email_is_a_documented_409(database: Database) -> None:
     }
 
 
-def test_missing_author_is_404_and_huge_ids_are_422(database: Database) -> None:
-    """An id nobody has → 404; an id no INTEGER column can hold → 422, not a driver error."""
+def test_missing_author_is_a_documented_404_and_ids_out_of_range_are_422(
+    database: Database,
+) -> None:
+    """An id nobody has → 404, declared in OpenAPI; ids go from 1 to 2**31 - 1 (what an INTEGER
+    column holds): 0 and anything too big for the column → 422, not a driver error."""
     response = client.get("/authors/42")
     assert response.status_code == 404
     assert response.json() == {"detail": "Author not found"}
+    assert client.get("/authors/1").status_code == 404, "1 is a valid id (nobody has it yet)"
     assert client.get(f"/authors/{2**31 - 1}").status_code == 404
-    assert client.get(f"/authors/{2**31}").status_code == 422
-    assert client.get(f"/authors/{2**64}").status_code == 422
+    for out_of_range in (0, 2**31, 2**64):
+        response = client.get(f"/authors/{out_of_range}")
+        assert response.status_code == 422, f"id {out_of_range} should be refused"
+        assert response.json()["detail"][0]["loc"] == ["path", "author_id"]
+
+    operation = client.get("/openapi.json").json()["paths"]["/authors/{author_id}"]["get"]
+    assert operation["responses"]["404"] == {
+        "description": "No author has this id",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    (param,) = operation["parameters"]
+    assert (param["schema"]["minimum"], param["schema"]["maximum"]) == (1, 2**31 - 1)
+
+
+def test_each_length_limit_accepts_its_edge_and_refuses_one_past_it(database: Database) -> None:
+    """Names are 1-100 characters, book titles 1-200, the email filter at most 320: the edge
+    is accepted (and, on PostgreSQL, really stored), one past it is a 422."""
+
+    def post(name: str, title: str, email: str = "ann@example.com") -> int:
+        payload = {"name": name, "email": email, "books": [{"title": title}]}
+        return client.post("/authors", json=payload).status_code
+
+    assert post("n" * 100, "t" * 200) == 201, "the longest name and title fit their columns"
+    assert post("n", "t", "bob@example.com") == 201, "one character is enough"
+    refused = {
+        "empty name": post("", "t"),
+        "name of 101": post("n" * 101, "t"),
+        "empty title": post("n", ""),
+        "title of 201": post("n", "t" * 201),
+    }
+    assert refused == dict.fromkeys(refused, 422), f"each must be a 422, got {refused}"
+    with database.factory() as session:
+        assert sorted(map(len, session.scalars(select(Author.name)))) == [1, 100]
+        assert sorted(map(len, session.scalars(select(Book.title)))) == [1, 200]
+
+    assert client.get("/authors", params={"email": "e" * 320}).json() == []
+    assert client.get("/authors", params={"email": "e" * 321}).status_code == 422
+
+
+def test_the_api_limits_are_the_column_lengths() -> None:
+    """The schema: name VARCHAR(100), email VARCHAR(320), api_key VARCHAR(64) (exactly the 64
+    hex digits of a key), title VARCHAR(200); OpenAPI publishes the same limits, so any value
+    the API accepts fits its column."""
+    columns = {
+        f"{table.name}.{column.name}": getattr(column.type, "length", None)
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, String)
+    }
+    assert columns == {
+        "authors.name": 100,
+        "authors.email": 320,
+        "authors.api_key": 64,
+        "books.title": 200,
+    }, f"column lengths changed: {columns}"
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    name = schemas["AuthorIn"]["properties"]["name"]
+    title = schemas["BookIn"]["properties"]["title"]
+    assert (name["minLength"], name["maxLength"]) == (1, 100)
+    assert (title["minLength"], title["maxLength"]) == (1, 200)
+    assert email_filter_schema()["maxLength"] == 320
 
 
 def test_orm_objects_reach_the_client_only_through_the_response_model(
