@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi import Path as PathParam
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -80,17 +80,16 @@ class BookIn(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable)]
 
 
+# The handlers return ORM objects, and no model_config = ConfigDict(from_attributes=True) is
+# needed: FastAPI validates a return value against response_model with from_attributes on
+# (lesson 18). Your own AuthorOut.model_validate(author) would need it.
 class BookOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)  # read ORM objects, not only dicts
-
     id: int
     title: str
     author_id: int
 
 
 class AuthorOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     name: str
 

@@ -8,12 +8,12 @@ import httpx
 import pytest
 from fastapi import Request
 from fastapi.exceptions import ResponseValidationError
-from sqlalchemy import event, inspect
+from sqlalchemy import String, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from .app import app, get_session
+from .app import app, get_session, lifespan
 from .conftest import BASE_URL, DROPPED_CURSOR
 
 
@@ -23,11 +23,12 @@ def schema_of(model: str) -> dict[str, Any]:
     return schema
 
 
-def author_id_bounds() -> tuple[int, int]:
-    """The (minimum, maximum) the app documents for the author_id path parameter."""
-    operation = app.openapi()["paths"]["/authors/{author_id}"]["get"]
+def author_id_schema(method: str, path: str) -> dict[str, Any]:
+    """The documented schema of the author_id path parameter of one operation."""
+    operation = app.openapi()["paths"][path][method]
     (parameter,) = [p for p in operation["parameters"] if p["name"] == "author_id"]
-    return parameter["schema"]["minimum"], parameter["schema"]["maximum"]
+    schema: dict[str, Any] = parameter["schema"]
+    return schema
 
 
 def count_statements(engine: AsyncEngine) -> list[str]:
@@ -67,6 +68,18 @@ async def test_lifespan_creates_the_engine_and_tables_then_disposes_the_engine(
     assert not hasattr(app.state, "engine"), "shutdown removes the engine from app.state"
     # dispose() closes the pooled connections and swaps in a fresh, empty pool.
     assert engine.pool is not pool_while_running, "shutdown disposed the engine"
+
+
+@pytest.mark.asyncio
+async def test_the_lifespan_is_an_async_context_manager_usable_without_a_server(
+    database_url: str,
+) -> None:
+    """@asynccontextmanager makes `lifespan(app)` usable in `async with`: no server, no ASGI."""
+    async with lifespan(app) as state:  # what FastAPI enters at startup
+        assert state is None, "this lifespan keeps its resources on app.state"
+        assert isinstance(app.state.sessionmaker, async_sessionmaker)
+        assert app.state.engine.url == make_url(database_url)
+    assert not hasattr(app.state, "sessionmaker"), "leaving the block ran the shutdown half"
 
 
 @pytest.mark.asyncio
@@ -166,11 +179,15 @@ async def test_unknown_author_is_404_for_reading_and_for_adding_a_book(
 async def test_author_ids_outside_the_integer_column_are_422_not_500(
     client: httpx.AsyncClient,
 ) -> None:
-    """The documented id bounds hold: just inside → 404, just outside → 422 on both routes."""
-    low, high = author_id_bounds()
-    for inside in (low, high):
+    """Ids are 1 to 2**31 - 1 (INTEGER), documented so: the edges → 404, one beyond → 422."""
+    for method, path in [("get", "/authors/{author_id}"), ("post", "/authors/{author_id}/books")]:
+        documented = author_id_schema(method, path)
+        assert (documented["minimum"], documented["maximum"]) == (1, 2_147_483_647), path
+    for inside in (1, 2_147_483_647):
         assert (await client.get(f"/authors/{inside}")).status_code == 404, inside
-    for outside in (low - 1, high + 1):
+        add = await client.post(f"/authors/{inside}/books", json={"title": "x"})
+        assert add.status_code == 404, inside
+    for outside in (0, 2_147_483_648):
         read = await client.get(f"/authors/{outside}")
         assert read.status_code == 422, outside
         assert read.json()["detail"][0]["loc"] == ["path", "author_id"]
@@ -201,15 +218,54 @@ async def test_text_no_database_can_store_is_422(
 
 
 @pytest.mark.asyncio
-async def test_name_longer_than_the_documented_maximum_is_422(
+@pytest.mark.parametrize(
+    ("model", "field", "longest"),
+    [("AuthorIn", "name", 100), ("BookIn", "title", 200)],
+)
+async def test_names_and_titles_are_1_to_their_documented_maximum_characters(
+    client: httpx.AsyncClient, model: str, field: str, longest: int
+) -> None:
+    """Names are 1-100 characters, titles 1-200, in OpenAPI and in fact: edges in, beyond 422."""
+    documented = schema_of(model)["properties"][field]
+    assert (documented["minLength"], documented["maxLength"]) == (1, longest), model
+    author_id = await create_author(client, "Author of every title")
+    url = "/authors" if field == "name" else f"/authors/{author_id}/books"
+
+    # Characters, not bytes: "é" is two bytes in UTF-8, and VARCHAR(n) counts characters.
+    for text in ("é", "ê" * longest):
+        response = await client.post(url, json={field: text})
+        assert response.status_code == 201, (len(text), response.text)
+        assert response.json()[field] == text
+    for text, error_type in [("", "string_too_short"), ("é" * (longest + 1), "string_too_long")]:
+        response = await client.post(url, json={field: text})
+        assert response.status_code == 422, (len(text), response.text)
+        (error,) = response.json()["detail"]
+        assert (error["type"], error["loc"]) == (error_type, ["body", field])
+
+
+@pytest.mark.asyncio
+async def test_the_columns_hold_exactly_the_lengths_validation_allows(
     client: httpx.AsyncClient,
 ) -> None:
-    """maxLength from the OpenAPI schema is the edge: at it → 201, one more → 422."""
-    longest = schema_of("AuthorIn")["properties"]["name"]["maxLength"]
-    assert (await client.post("/authors", json={"name": "é" * longest})).status_code == 201
-    too_long = await client.post("/authors", json={"name": "é" * (longest + 1)})
-    assert too_long.status_code == 422
-    assert too_long.json()["detail"][0]["type"] == "string_too_long"
+    """The created tables have VARCHAR(100) names and VARCHAR(200) titles, as validated.
+
+    SQLite ignores the length, PostgreSQL enforces it: a shorter column would turn a valid
+    title into a driver error (500) there. Read back from the live database, both backends.
+    """
+    engine: AsyncEngine = app.state.engine
+
+    def lengths(connection: Connection) -> dict[str, int | None]:
+        found = {}
+        for table, column in [("authors", "name"), ("books", "title")]:
+            (reflected,) = [
+                c for c in inspect(connection).get_columns(table) if c["name"] == column
+            ]
+            assert isinstance(reflected["type"], String), reflected
+            found[f"{table}.{column}"] = reflected["type"].length
+        return found
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(lengths) == {"authors.name": 100, "books.title": 200}
 
 
 # --- Eager loading: a constant number of queries ---------------------------------------------
@@ -292,3 +348,26 @@ async def test_the_session_dependency_yields_an_async_session_from_the_lifespan(
     assert seen[0] is not seen[1], "each request got a session of its own"
     assert all(isinstance(s, AsyncSession) for s in seen)
     assert all(s.bind is app.state.engine for s in seen), "bound to the lifespan's engine"
+
+
+# --- The documented responses ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("post", "/authors", {"201", "409", "422", "503"}),
+        ("get", "/authors", {"200", "503"}),
+        ("get", "/authors/{author_id}", {"200", "404", "422", "503"}),
+        ("post", "/authors/{author_id}/books", {"201", "404", "422", "503"}),
+    ],
+)
+def test_openapi_lists_exactly_the_statuses_each_route_answers(
+    method: str, path: str, statuses: set[str]
+) -> None:
+    """Each operation documents its success, its errors (409/404, 503 app-wide), nothing else."""
+    responses = app.openapi()["paths"][path][method]["responses"]
+    assert set(responses) == statuses, f"{method.upper()} {path} documents {sorted(responses)}"
+    for code in statuses & {"404", "409", "503"}:
+        body = responses[code]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/Detail"}, (code, body)
