@@ -14,7 +14,7 @@ at the top of lessons/ (the CLI's, testkit's, the lesson contract) are not part 
 matrix: they check the project's tooling, not FastAPI's behaviour, and the README's test
 command runs them. FILE receives the results of every lesson test, for
 tools/compat_report.py; --update also writes the record (commit it with COMPATIBILITY.md).
-A failing test fails the command, and nothing is recorded.
+A failing test fails the command, and its lesson is left out of the record.
 """
 
 from __future__ import annotations
@@ -101,20 +101,24 @@ def main(argv: list[str] | None = None) -> int:
         if lesson_of(nodeid) in prints and lesson_of(nodeid) not in targets
     }
     versions = {key: record.get(key) for key in ("fastapi", "starlette", "pydantic")}
+    code, unproven = 0, set()
     if targets:
         started = time.monotonic()
         code, fresh = run(targets)
         print(f"compat {args.label}: ran {' '.join(targets)} in {time.monotonic() - started:.0f} s")
-        if code != 0:
-            print(f"compat {args.label}: pytest exited {code}; nothing recorded")
-            return code
-        tests.update({nodeid: slim(test) for nodeid, test in fresh["tests"].items()})
-        versions = {key: fresh[key] for key in ("fastapi", "starlette", "pydantic")}
+        results = fresh.get("tests", {})
+        # A lesson with a failing test (or none reported: it did not even collect) is not
+        # recorded, so the next run repeats it; the lessons that passed are kept.
+        reported = {lesson_of(nodeid) for nodeid in results}
+        failed = {lesson_of(n) for n, test in results.items() if test["outcome"] == "failed"}
+        unproven = failed | (set(targets) - reported)
+        tests.update({nodeid: slim(test) for nodeid, test in results.items()})
+        versions = {key: fresh.get(key) for key in ("fastapi", "starlette", "pydantic")}
 
     document = {
         **versions,
         "libraries": installed,
-        "fingerprints": prints,
+        "fingerprints": {name: value for name, value in prints.items() if name not in unproven},
         "tests": dict(sorted(tests.items())),
     }
     text = json.dumps(document, indent=1) + "\n"
@@ -124,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         print(f"compat {args.label}: recorded in {path.relative_to(REPO_ROOT)}")
-    return 0
+    if code != 0:
+        print(f"compat {args.label}: pytest exited {code}; not recorded: {sorted(unproven)}")
+    return code
 
 
 if __name__ == "__main__":
