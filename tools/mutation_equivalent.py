@@ -88,4 +88,15 @@ EQUIVALENT: dict[str, str] = {
         _PROTOCOL_REASON
     ),
     "lessons/15_permissions/support.py: @property -> def text(self) -> str: ...": _PROTOCOL_REASON,
+    # Lesson 25: both helpers are only ever called with their first two arguments by position
+    # and the rest by keyword, so "keyword-only after here" and "positional-only before
+    # here" accept exactly the same calls.
+    "lessons/25_openapi_docs/snapshot.py: *, -> /,": (
+        "every write_snapshot call passes schema and path by position and version by keyword"
+    ),
+    "lessons/25_openapi_docs/snapshot.py: live: dict[str, Any], path: Path = SNAPSHOT_PATH, *, "
+    "update: bool | None = None -> live: dict[str, Any], path: Path = SNAPSHOT_PATH, /, "
+    "update: bool | None = None": (
+        "every assert_matches_snapshot call passes live and path by position, update by keyword"
+    ),
 }

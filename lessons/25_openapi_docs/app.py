@@ -25,6 +25,8 @@ class DocsMode(StrEnum):
     OFF = "off"  # production: no pages and no schema at all, every docs URL is a 404
 
 
+# frozen: the protected docs keep this object and read the password on every request, so
+# nothing may change it once the app is built.
 @dataclass(frozen=True)
 class Settings:
     docs_mode: DocsMode = DocsMode.PUBLIC

@@ -85,7 +85,7 @@ def schema_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:
 
 def write_snapshot(
     schema: dict[str, Any],
-    path: Path = SNAPSHOT_PATH,
+    path: Path,
     *,
     version: tuple[int, ...] = FASTAPI_VERSION,
 ) -> None:

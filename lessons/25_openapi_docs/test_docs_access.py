@@ -4,6 +4,7 @@ The app factory takes the settings, so each mode is simply another app built her
 """
 
 import base64
+import dataclasses
 import re
 import secrets
 
@@ -150,6 +151,16 @@ def test_docs_mode_is_read_from_the_environment_and_typos_fail() -> None:
         assert Settings.from_env({"DOCS_MODE": mode.value}).docs_mode is mode
     with pytest.raises(ValueError, match="'of'"):
         Settings.from_env({"DOCS_MODE": "of"})
+
+
+def test_settings_cannot_change_once_the_app_is_built() -> None:
+    """Settings are frozen: the protected docs keep checking the password they were built with."""
+    settings = Settings(docs_mode=DocsMode.PROTECTED)
+    docs = TestClient(create_app(settings))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.docs_password = "changed-later"  # type: ignore[misc]
+    assert docs.get(DOCS_URL, auth=GOOD_LOGIN).status_code == 200
+    assert docs.get(DOCS_URL, auth=(SETTINGS.docs_username, "changed-later")).status_code == 401
 
 
 def test_real_server_started_with_docs_off_hides_them() -> None:

@@ -110,6 +110,16 @@ def test_every_published_example_is_accepted_by_the_api() -> None:
     TypeAdapter(Problem).validate_python(client.get("/orders/424242").json())
 
 
+def test_orders_are_numbered_from_1_and_read_back_by_id() -> None:
+    """An empty store numbers orders 1, 2, ... as they are placed; each reads back by its id."""
+    first = client.post("/orders", json={"item": "espresso", "quantity": 1})
+    second = client.post("/orders", json={"item": "flat white", "quantity": 2})
+    assert first.json() == {"id": 1, "item": "espresso", "quantity": 1}
+    assert second.json() == {"id": 2, "item": "flat white", "quantity": 2}
+    assert client.get("/orders/1").json() == first.json()
+    assert client.get("/orders/2").json() == second.json()
+
+
 def test_deprecated_operation_is_flagged_but_still_served() -> None:
     """deprecated=True marks the operation in the schema; the endpoint keeps working."""
     assert OPENAPI["paths"]["/order-lookup"]["get"]["deprecated"] is True

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI, UploadFile
 from fastapi.testclient import TestClient
+
+from lessons.testkit import FASTAPI_VERSION
 
 from .app import DocsMode, Settings, create_app
 from .snapshot import (
@@ -53,7 +56,7 @@ def test_a_new_route_fails_the_snapshot_with_a_readable_diff(tmp_path: Path) -> 
     snapshot.write_text(json.dumps(fresh_schema()), encoding="utf-8")
     application = create_app(Settings(docs_mode=DocsMode.PUBLIC))
 
-    @application.get("/gift-cards", tags=["orders"], summary="List gift cards")
+    @application.get("/gift-cards", tags=["orders"], summary="List gift cards, in €")
     def gift_cards() -> list[str]:
         return ["GC-1"]
 
@@ -64,9 +67,40 @@ def test_a_new_route_fails_the_snapshot_with_a_readable_diff(tmp_path: Path) -> 
     assert UPDATE_COMMAND in message, "the failure says how to accept the change"
     added = [line for line in message.splitlines() if line.startswith("+ ")]
     assert '+    "/gift-cards": {' in added, message
-    assert '+        "summary": "List gift cards",' in added, message
+    # Non-ASCII text reads as itself in the diff, not as \u escapes.
+    assert '+        "summary": "List gift cards, in €",' in added, message
     removed = [line for line in message.splitlines() if line.startswith("- ")]
     assert removed == [], "adding a route removes nothing from the schema"
+
+
+def reordered(node: Any) -> Any:
+    """The same JSON value with every object's keys in reverse order."""
+    if isinstance(node, dict):
+        return {key: reordered(node[key]) for key in reversed(node)}
+    if isinstance(node, list):
+        return [reordered(value) for value in node]
+    return node
+
+
+def test_key_order_alone_is_not_a_change() -> None:
+    """The comparison sorts keys: the same schema with its keys in another order matches."""
+    expected = in_dialect_of(reviewed(), FASTAPI_VERSION)
+    shuffled = reordered(expected)
+    assert list(shuffled) != list(expected), "the test needs a really different key order"
+    assert_matches_snapshot(shuffled, update=False)
+
+
+def test_regenerating_an_unchanged_schema_reproduces_the_file_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    """The file is 2-space JSON, non-ASCII kept as itself: an unchanged schema gives no git diff."""
+    committed = SNAPSHOT_PATH.read_text(encoding="utf-8")
+    regenerated = tmp_path / "openapi.snapshot.json"
+    write_snapshot(json.loads(committed), regenerated, version=SNAPSHOT_DIALECT)
+    assert regenerated.read_text(encoding="utf-8") == committed
+    assert committed.startswith('{\n  "openapi": '), "two spaces per level"
+    write_snapshot({"info": {"title": "Café — Orders"}}, regenerated, version=SNAPSHOT_DIALECT)
+    assert '"title": "Café — Orders"' in regenerated.read_text(encoding="utf-8")
 
 
 def test_snapshot_file_is_in_fastapi_key_order_and_parses() -> None:
@@ -153,3 +187,18 @@ def test_dialect_rewrite_touches_only_the_known_differences() -> None:
         assert binary_field(older)["format"] == "binary", version
         assert without_known_differences(older) == without_known_differences(newest), version
     assert newest == reviewed(), "in_dialect_of must not modify its argument"
+
+
+def test_dialect_rewrite_reaches_binary_content_inside_lists() -> None:
+    """An optional upload is binary content inside an `anyOf` list; the rewrite finds it there."""
+    application = FastAPI()
+
+    @application.post("/scan")
+    async def scan(receipt: UploadFile | None = None) -> None:
+        """An upload that may be left out."""
+
+    schema = application.openapi()
+    older = in_dialect_of(schema, (0, 115, 14))
+    receipt = older["components"]["schemas"]["Body_scan_scan_post"]["properties"]["receipt"]
+    # Exactly what FastAPI 0.115.14 serves for this field.
+    assert receipt["anyOf"] == [{"type": "string", "format": "binary"}, {"type": "null"}]

@@ -152,3 +152,39 @@ def test_authentication_is_checked_before_the_body() -> None:
     response = client.post("/books", json={"isbn": "nope"})
     assert response.status_code == 401
     assert response.json() == {"detail": "Missing or unknown token"}
+
+
+# BookIn's documented bounds, written out literally: a test that read them from the schema
+# would follow an edited bound instead of noticing it.
+TITLE_BOUNDS = (1, 200)  # a title has 1 to 200 characters
+YEAR_BOUNDS = (1450, 2100)  # from the printing press to a generous future
+
+
+@pytest.mark.parametrize(
+    ("field_name", "value", "expected"),
+    [
+        ("title", "", 422),
+        ("title", "x", 201),
+        ("title", "x" * 200, 201),
+        ("title", "x" * 201, 422),
+        ("year", 1449, 422),
+        ("year", 1450, 201),
+        ("year", 2100, 201),
+        ("year", 2101, 422),
+    ],
+)
+def test_book_bounds_are_title_1_to_200_and_year_1450_to_2100(
+    field_name: str, value: Any, expected: int
+) -> None:
+    """Each documented edge is accepted (201) and one step past it is a 422 for that field."""
+    response = client.post("/books", json={**NEW, field_name: value}, headers=LIBRARIAN)
+    assert response.status_code == expected, f"{field_name}={value!r}: {response.json()}"
+    if expected == 422:
+        assert [error["loc"] for error in response.json()["detail"]] == [["body", field_name]]
+
+
+def test_book_bounds_are_documented_in_the_schema() -> None:
+    """The schema publishes the same bounds: title 1 to 200 characters, year 1450 to 2100."""
+    fields = OPENAPI["components"]["schemas"]["BookIn"]["properties"]
+    assert (fields["title"]["minLength"], fields["title"]["maxLength"]) == TITLE_BOUNDS
+    assert (fields["year"]["minimum"], fields["year"]["maximum"]) == YEAR_BOUNDS
