@@ -90,7 +90,7 @@ DEFAULT_UPLOAD_DIR = Path(tempfile.gettempdir()) / "fastapi-lessons-21-uploads"
 
 
 def get_upload_dir() -> Path:
-    DEFAULT_UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    DEFAULT_UPLOAD_DIR.mkdir(exist_ok=True)  # its parent, the system temp dir, always exists
     return DEFAULT_UPLOAD_DIR
 
 
@@ -104,7 +104,7 @@ MAX_NAME_LENGTH = 100
 
 def safe_filename(client_name: str | None) -> str:
     # Keep the last path component only, whatever separator the client's system uses.
-    base = (client_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = (client_name or "").replace("\\", "/").split("/")[-1]
     # A small ASCII allow-list: NUL, control characters, spaces and Unicode look-alikes of
     # "." and "/" (fullwidth U+FF0E, U+FF0F, ...) are replaced: they mean nothing to the OS.
     cleaned = UNSAFE_CHARACTER.sub("_", base)
@@ -193,11 +193,8 @@ async def upload_file(file: UploadFile, directory: UploadDir) -> StoredFile:
 @app.post("/files/batch", status_code=201, responses=STORE_ERRORS)
 async def upload_files(files: list[UploadFile], directory: UploadDir) -> list[StoredFile]:
     # Check every file before storing any: one bad file rejects the batch, leaving nothing.
-    content_types = [await checked_content_type(file) for file in files]
-    return [
-        await store(file, content_type, directory)
-        for file, content_type in zip(files, content_types, strict=True)
-    ]
+    checked = [(file, await checked_content_type(file)) for file in files]
+    return [await store(file, content_type, directory) for file, content_type in checked]
 
 
 @app.post("/avatars", responses=UPLOAD_ERRORS)
@@ -220,9 +217,11 @@ async def upload_into_memory(file: Annotated[bytes, File()]) -> dict[str, int]:
 async def show_spooling(file: UploadFile) -> dict[str, str | int | bool]:
     # UploadFile wraps a SpooledTemporaryFile: kept in memory up to a threshold, then
     # "rolled over" to a real temporary file on disk. `_rolled` and `_max_size` are the
-    # standard library's own attributes, read here only to show what happened.
+    # standard library's own (private, untyped) attributes, read here only to show what
+    # happened: every Starlette version hands the handler a SpooledTemporaryFile.
+    spooled = vars(file.file)
     return {
         "file_class": type(file.file).__name__,
-        "rolled_to_disk": bool(getattr(file.file, "_rolled", True)),
-        "memory_threshold": int(getattr(file.file, "_max_size", 0)),
+        "rolled_to_disk": spooled["_rolled"],
+        "memory_threshold": spooled["_max_size"],
     }

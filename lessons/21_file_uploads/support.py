@@ -1,14 +1,14 @@
 """Test helpers for lesson 21: hand-built multipart bodies, a counting upload stream."""
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
-from .app import app, get_upload_dir
+from .app import CHUNK_SIZE, app, get_upload_dir
 
 BOUNDARY = "lesson21boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
@@ -41,39 +41,32 @@ def multipart_body(
 
 
 class UploadStream:
-    """A multipart upload of `file_size` zero bytes, produced chunk by chunk as it is read.
+    """A multipart upload of `file_size` zero bytes, produced piece by piece as it is read.
 
     Nothing is generated before the server asks for it, so `body_bytes_read` tells how much
     of the upload the server actually pulled in, and the client never holds the whole body.
     """
 
-    def __init__(self, file_size: int, chunk_size: int = 64 * 1024, field: str = "file") -> None:
+    # The file bytes go out in pieces of this size. Any size would do (it is the most a
+    # server can read past a limit); the app's read size keeps the numbers round.
+    piece_size = CHUNK_SIZE
+
+    def __init__(self, file_size: int) -> None:
         self.file_size = file_size
-        self.chunk_size = chunk_size
-        self.head = part_head(field=field, content_type="text/plain")
+        self.head = part_head(content_type="text/plain")
         self.body_size = len(self.head) + file_size + len(CLOSING)
         self.body_bytes_read = 0
-        self._file_bytes_left = file_size
-        self._stage = "head"
 
-    def __aiter__(self) -> "UploadStream":
-        return self
+    def _pieces(self) -> Iterator[bytes]:
+        yield self.head
+        for start in range(0, self.file_size, self.piece_size):
+            yield bytes(min(self.piece_size, self.file_size - start))
+        yield CLOSING
 
-    async def __anext__(self) -> bytes:
-        if self._stage == "head":
-            self._stage = "file"
-            chunk = self.head
-        elif self._stage == "file" and self._file_bytes_left > 0:
-            size = min(self.chunk_size, self._file_bytes_left)
-            self._file_bytes_left -= size
-            chunk = bytes(size)
-        elif self._stage == "file":
-            self._stage = "done"
-            chunk = CLOSING
-        else:
-            raise StopAsyncIteration
-        self.body_bytes_read += len(chunk)
-        return chunk
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for piece in self._pieces():
+            self.body_bytes_read += len(piece)  # counted when the server asks for it
+            yield piece
 
 
 def asgi_client(target: FastAPI = app) -> httpx.AsyncClient:

@@ -72,6 +72,8 @@ def test_safe_filename_is_a_plain_visible_bounded_basename(name: str) -> None:
         ("r\u00e9sum\u00e9 2024.pdf", "r_sum__2024.pdf"),
         ("", "upload"),
         (None, "upload"),
+        pytest.param("n" * 100, "n" * 100, id="100-characters-kept"),
+        pytest.param("n" * 101, "n" * 100, id="101-characters-cut-to-100"),
     ],
 )
 def test_hostile_names_are_reduced_to_a_safe_basename(

@@ -19,8 +19,12 @@ from .app import MAX_AVATAR_BYTES, MAX_BODY_BYTES, too_large
 from .support import MULTIPART, UploadStream, asgi_client, fresh_upload_dir, multipart_body
 
 STARLETTE_VERSION = parse_version(starlette.__version__)
-CHUNK = UploadStream(0).chunk_size  # the most the server can read past the limit
+CHUNK = UploadStream.piece_size  # the most the server can read past the limit
 OVERSIZED = 50 * MAX_BODY_BYTES  # what the hostile client claims to send
+# The limits as the README documents them, written out rather than read from the app: a
+# changed constant in app.py or builtin_limit.py must fail a test, not move it along.
+DOCUMENTED_MAX_BODY_BYTES = 8 * 1024 * 1024  # 8 MiB, 8,388,608 bytes
+DOCUMENTED_BUILTIN_MAX_BODY_BYTES = 1024 * 1024  # 1 MiB, 1,048,576 bytes
 
 # Starlette < 1.6 closes the form parser's temp files only when the multipart data itself
 # is invalid. When reading the body fails instead (our 413 raised mid-upload), the half-
@@ -78,10 +82,11 @@ async def test_a_streamed_oversized_upload_is_refused_with_flat_memory() -> None
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 @pytest.mark.asyncio
 async def test_a_body_of_exactly_the_limit_passes_and_one_byte_more_is_413(declared: bool) -> None:
-    """The limit is inclusive: MAX_BODY_BYTES is stored, MAX_BODY_BYTES + 1 is 413, both ways."""
+    """The documented 8 MiB limit is inclusive: 8,388,608 bytes are stored, one more is 413."""
     overhead = UploadStream(0).body_size  # multipart framing around the file bytes
+    limit = DOCUMENTED_MAX_BODY_BYTES
     async with asgi_client() as client:
-        for body_size, expected in ((MAX_BODY_BYTES, 201), (MAX_BODY_BYTES + 1, 413)):
+        for body_size, expected in ((limit, 201), (limit + 1, 413)):
             upload = UploadStream(body_size - overhead)
             headers = {"content-type": MULTIPART}
             if declared:
@@ -89,6 +94,7 @@ async def test_a_body_of_exactly_the_limit_passes_and_one_byte_more_is_413(decla
             response = await client.post("/files", content=upload, headers=headers)
             assert upload.body_size == body_size
             assert response.status_code == expected, f"{body_size}-byte body: {response.text}"
+    assert response.json() == {"detail": "Request body exceeds the limit of 8388608 bytes"}
 
 
 @pytest.mark.asyncio
@@ -176,7 +182,7 @@ async def test_an_upload_aborted_mid_file_closes_its_temp_file_from_starlette_1_
 @pytest.mark.fastapi(since="0.164")
 @pytest.mark.asyncio
 async def test_fastapi_max_body_size_refuses_oversized_bodies() -> None:
-    """FastAPI(max_body_size=...) answers 413 for a declared or a streamed oversized body."""
+    """FastAPI(max_body_size=1 MiB): 413 above it, declared or streamed; exactly 1 MiB passes."""
     limit = builtin.BUILTIN_MAX_BODY_BYTES
     async with asgi_client(builtin.app) as client:
         declared = UploadStream(50 * limit)
@@ -201,13 +207,27 @@ async def test_fastapi_max_body_size_refuses_oversized_bodies() -> None:
         small = await client.post("/files", files={"file": ("a.txt", b"fits", "text/plain")})
         assert small.json() == {"size": 4}
 
+        # The documented 1 MiB is inclusive: a body of exactly 1,048,576 bytes passes.
+        overhead = UploadStream(0).body_size
+        limit = DOCUMENTED_BUILTIN_MAX_BODY_BYTES
+        for body_size, expected in ((limit, 200), (limit + 1, 413)):
+            upload = UploadStream(body_size - overhead)
+            response = await client.post(
+                "/files",
+                content=upload,
+                headers={"content-type": MULTIPART, "content-length": str(body_size)},
+            )
+            assert response.status_code == expected, f"{body_size}-byte body: {response.text}"
+
 
 @pytest.mark.fastapi(before="0.164")
 @pytest.mark.asyncio
 async def test_fastapi_max_body_size_is_silently_ignored_before_0_164() -> None:
     """Older FastAPI swallows the unknown keyword into app.extra and enforces nothing."""
     limit = builtin.BUILTIN_MAX_BODY_BYTES
-    assert getattr(builtin.app, "extra", None) == {"max_body_size": limit}
+    assert getattr(builtin.app, "extra", None) == {
+        "max_body_size": DOCUMENTED_BUILTIN_MAX_BODY_BYTES
+    }
     upload = UploadStream(2 * limit)
     async with asgi_client(builtin.app) as client:
         response = await client.post("/files", content=upload, headers={"content-type": MULTIPART})

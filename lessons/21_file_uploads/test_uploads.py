@@ -1,7 +1,6 @@
 """Lesson 21 claims: UploadFile's metadata, chunked hashing, type checks, batches, bad input."""
 
 import hashlib
-import math
 import tempfile
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from .app import (
     ALLOWED_TYPES,
     CHUNK_SIZE,
     DEFAULT_UPLOAD_DIR,
-    MAX_AVATAR_BYTES,
     app,
     get_upload_dir,
 )
@@ -57,12 +55,12 @@ def test_sha256_computed_chunk_by_chunk_matches_the_whole_file(
         assert (directory / stored["stored_as"]).read_bytes() == content
 
 
-def test_a_big_file_is_read_in_chunks_of_chunk_size(client: TestClient) -> None:
-    """A file of 3.5 chunks takes exactly 4 reads: it is never read as one piece."""
-    content = bytes(7 * CHUNK_SIZE // 2)
-    response = client.post("/files", files={"file": ("big.txt", content, "text/plain")})
-    assert response.status_code == 201, response.text
-    assert response.json()["chunks"] == math.ceil(len(content) / CHUNK_SIZE) == 4
+def test_uploads_are_read_64_kib_at_a_time(client: TestClient) -> None:
+    """The documented read size: 4 x 64 KiB takes exactly 4 reads, one byte more takes 5."""
+    for size, reads in ((4 * 65536, 4), (4 * 65536 + 1, 5)):
+        response = client.post("/files", files={"file": ("big.txt", bytes(size), "text/plain")})
+        assert response.status_code == 201, response.text
+        assert response.json()["chunks"] == reads, f"a {size}-byte file: reads are not 64 KiB"
 
 
 CONTENT_TYPES = st.one_of(
@@ -232,19 +230,21 @@ def test_any_mangled_multipart_body_gets_a_4xx_never_a_500(
 def test_an_avatar_of_exactly_the_limit_passes_and_one_byte_more_is_413(
     client: TestClient,
 ) -> None:
-    """/avatars takes MAX_AVATAR_BYTES bytes (200 with the size) and refuses one more (413)."""
-    at_limit = client.post("/avatars", files={"file": ("me.png", bytes(MAX_AVATAR_BYTES))})
+    """/avatars takes the documented 256 KiB (200 with the size) and refuses one more (413)."""
+    limit = 256 * 1024  # the README's number, written out: not read from the app
+    at_limit = client.post("/avatars", files={"file": ("me.png", bytes(limit))})
     assert at_limit.status_code == 200, at_limit.text
-    assert at_limit.json() == {"size": MAX_AVATAR_BYTES}
+    assert at_limit.json() == {"size": 262144}
 
-    over = client.post("/avatars", files={"file": ("me.png", bytes(MAX_AVATAR_BYTES + 1))})
+    over = client.post("/avatars", files={"file": ("me.png", bytes(limit + 1))})
     assert over.status_code == 413
-    assert over.json() == {"detail": f"An avatar may be at most {MAX_AVATAR_BYTES} bytes"}
+    assert over.json() == {"detail": "An avatar may be at most 262144 bytes"}
 
 
 def test_uploads_go_to_a_directory_under_the_system_temp_dir_by_default() -> None:
     """Without an override, get_upload_dir creates (if needed) and returns the default dir."""
-    directory = get_upload_dir()
+    get_upload_dir()  # the directory exists after this call at the latest...
+    directory = get_upload_dir()  # ...and asking again is fine
     assert (
         directory
         == DEFAULT_UPLOAD_DIR
