@@ -14,6 +14,10 @@ import warnings
 def import_testclient_without(hidden: list[str]) -> dict[str, object]:
     """Import starlette.testclient afresh while the `hidden` packages cannot be imported."""
     sys.modules.pop("starlette.testclient", None)  # so the import runs the module again
+    # What was there before, to put back afterwards: a package imported by an earlier
+    # scenario must come back as the same module (importing it afresh would find its
+    # submodules already loaded and not attach them to the new package).
+    saved = {name: sys.modules.get(name) for name in hidden}
     for name in hidden:
         # A None entry in sys.modules makes `import name` raise ModuleNotFoundError, just
         # as if the package were not installed.
@@ -27,10 +31,14 @@ def import_testclient_without(hidden: list[str]) -> dict[str, object]:
             except RuntimeError as error:
                 report["error"] = str(error)
             else:
-                report["library"] = TestClient.__bases__[0].__module__.partition(".")[0]
+                (client_class,) = TestClient.__bases__  # httpx2.Client or httpx.Client
+                report["library"] = client_class.__module__.partition(".")[0]
     finally:
-        for name in hidden:
-            del sys.modules[name]
+        for name, module in saved.items():
+            if module is None:
+                del sys.modules[name]  # it was never imported: just lift the block
+            else:
+                sys.modules[name] = module
     report["warnings"] = [
         {
             "category": warning.category.__name__,

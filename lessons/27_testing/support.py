@@ -38,9 +38,9 @@ def client_library() -> ModuleType:
     """The HTTP library the installed TestClient is built on: `httpx2` or `httpx`.
 
     Starlette 1.2 moved its TestClient from httpx to httpx2. `TestClient` subclasses that
-    library's `Client`, so its first base class names the library actually in use. Use this
-    (not a hard-coded `import httpx`) wherever a test needs the client's own types, such as
-    the exception `raise_for_status()` raises.
+    library's `Client` and nothing else, so its one base class names the library actually in
+    use. Use this (not a hard-coded `import httpx`) wherever a test needs the client's own
+    types, such as the exception `raise_for_status()` raises.
     """
-    base = TestClient.__bases__[0]
+    (base,) = TestClient.__bases__  # unpacking also checks there is exactly one
     return importlib.import_module(base.__module__.partition(".")[0])

@@ -4,13 +4,14 @@ Each topic has a pair of tests, the synchronous TestClient one first, then the a
 """
 
 import asyncio
+import re
 import threading
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from .app import User, app, get_current_user
+from .app import User, app, get_current_user, lifespan
 from .support import BASE_URL, Overrides, temporary_overrides
 
 # --- The same request, two clients --------------------------------------------------------
@@ -74,6 +75,14 @@ async def test_lifespan_context_runs_the_lifespan_around_async_requests() -> Non
             response = await client.get("/items/2")
         assert response.json() == {"id": 2, "name": "pear"}
     assert not hasattr(app.state, "store"), "shutdown ran"
+
+
+@pytest.mark.asyncio
+async def test_the_lifespan_itself_can_be_entered_without_any_client() -> None:
+    """`@asynccontextmanager` makes `lifespan(app)` an async context manager a test enters."""
+    async with lifespan(app):
+        assert hasattr(app.state, "store"), "entering ran startup: the store is open"
+    assert not hasattr(app.state, "store"), "leaving ran shutdown: the store is gone"
 
 
 # --- Unhandled exceptions -----------------------------------------------------------------
@@ -155,6 +164,18 @@ def test_per_request_cookies_are_deprecated_set_them_on_the_client(client: TestC
         client.get("/me", cookies={"session": token})
     client.cookies.set("session", token)
     assert client.get("/me").json() == {"username": "ada"}
+
+
+def test_login_cookie_is_a_random_token_httponly_secure_and_lax(client: TestClient) -> None:
+    """Set-Cookie: 16 random bytes (22 URL-safe characters), HttpOnly, Secure, SameSite=lax."""
+    response = client.post("/login", json={"username": "ada"})
+    token = client.cookies["session"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", token), f"token_urlsafe(16) is 22 chars: {token!r}"
+    assert response.headers["set-cookie"] == (
+        f"session={token}; HttpOnly; Path=/; SameSite=lax; Secure"
+    ), "HttpOnly: no page script reads it; Secure: https only; lax: not sent on cross-site POSTs"
+    client.post("/login", json={"username": "ada"})
+    assert client.cookies["session"] != token, "every login gets a fresh random token"
 
 
 # --- Dependency overrides -----------------------------------------------------------------
@@ -256,3 +277,26 @@ async def test_item_lookup_cases_with_async_client(
         assert response.json() == body
     else:
         assert response.json()["detail"][0]["loc"] == ["path", "item_id"]
+
+
+# The login's username rule, edges included: 1 to 40 characters of a-z, 0-9 and _.
+LOGIN_CASES = [
+    pytest.param("", 422, "string_too_short", id="empty"),
+    pytest.param("a", 204, None, id="one-character"),
+    pytest.param("a" * 40, 204, None, id="forty-characters"),
+    pytest.param("a" * 41, 422, "string_too_long", id="forty-one-characters"),
+    pytest.param("Ada", 422, "string_pattern_mismatch", id="upper-case"),
+    pytest.param("ada lovelace", 422, "string_pattern_mismatch", id="space"),
+]
+
+
+@pytest.mark.parametrize(("username", "status", "error"), LOGIN_CASES)
+def test_login_username_cases(
+    client: TestClient, username: str, status: int, error: str | None
+) -> None:
+    """A username of 1 to 40 of a-z, 0-9, _ logs in (204); else 422 naming the broken rule."""
+    response = client.post("/login", json={"username": username})
+    assert response.status_code == status, f"username={username!r}"
+    if error is not None:
+        (problem,) = response.json()["detail"]
+        assert (problem["loc"], problem["type"]) == (["body", "username"], error)

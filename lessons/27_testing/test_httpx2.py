@@ -38,9 +38,13 @@ PROBE = Path(__file__).with_name("hide_httpx2.py")
 
 @pytest.fixture(scope="module")
 def import_reports() -> list[dict[str, Any]]:
-    """Import the TestClient in a fresh interpreter: with everything, without httpx2, without
-    both. A subprocess, so this process's module cache is never disturbed (no network)."""
-    scenarios = ["", "httpx2", "httpx2,httpx"]
+    """Import the TestClient in a fresh interpreter: with everything, without both libraries,
+    without httpx2. A subprocess, so this process's module cache is never disturbed (no network).
+
+    "Without both" runs before "without httpx2" on purpose: httpx is importable again in the
+    last scenario only if the probe undid the hiding of the one before.
+    """
+    scenarios = ["", "httpx2,httpx", "httpx2"]
     finished = subprocess.run(
         [sys.executable, str(PROBE), *scenarios],
         cwd=REPO_ROOT,
@@ -82,7 +86,7 @@ def test_testclient_prefers_httpx2_and_warns_when_it_falls_back_to_httpx(
     import_reports: list[dict[str, Any]],
 ) -> None:
     """Starlette >= 1.2: httpx2 if installed; else httpx plus a StarletteDeprecationWarning."""
-    with_everything, without_httpx2, _ = import_reports
+    with_everything, _, without_httpx2 = import_reports
     assert with_everything["library"] == "httpx2"
     assert with_everything["warnings"] == [], "with httpx2 installed there is nothing to warn"
     assert without_httpx2["library"] == "httpx", "the fallback still works..."
@@ -100,7 +104,7 @@ def test_old_testclient_uses_httpx_even_with_httpx2_installed(
     import_reports: list[dict[str, Any]],
 ) -> None:
     """Starlette < 1.2 knows nothing of httpx2: httpx either way, and no warning."""
-    with_everything, without_httpx2, _ = import_reports
+    with_everything, _, without_httpx2 = import_reports
     assert with_everything["library"] == "httpx"
     assert without_httpx2["library"] == "httpx"
     assert with_everything["warnings"] == without_httpx2["warnings"] == []
@@ -110,7 +114,7 @@ def test_testclient_without_its_http_library_refuses_to_import(
     import_reports: list[dict[str, Any]],
 ) -> None:
     """With neither library importable, the import fails naming the one to install."""
-    *_, without_both = import_reports
+    _, without_both, _ = import_reports
     assert "library" not in without_both
     assert f"pip install {EXPECTED_LIBRARY}\n" in without_both["error"]
 

@@ -98,22 +98,20 @@ def sign(
     return {"message": message, "signature": digest}
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Fail fast: build (and so validate) the settings before the first request. A
+    # missing or malformed setting stops the server here, with every problem listed,
+    # instead of surfacing as a 500 on whichever request first needs it.
+    settings = get_settings()
+    logger.info("lesson 28: settings loaded: %r", settings)  # SecretStr: masked
+    if DEMO_ENV_FILE in (env_files() or ()):
+        logger.warning("lesson 28: %s fills every setting not set elsewhere", DEMO_ENV_FILE.name)
+    yield
+
+
 def create_app() -> FastAPI:
     """Build the app. Building it reads no settings; starting it reads and validates them."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Fail fast: build (and so validate) the settings before the first request. A
-        # missing or malformed setting stops the server here, with every problem listed,
-        # instead of surfacing as a 500 on whichever request first needs it.
-        settings = get_settings()
-        logger.info("lesson 28: settings loaded: %r", settings)  # SecretStr: masked
-        if DEMO_ENV_FILE in (env_files() or ()):
-            logger.warning(
-                "lesson 28: %s fills every setting not set elsewhere", DEMO_ENV_FILE.name
-            )
-        yield
-
     app = FastAPI(title="Lesson 28: settings", lifespan=lifespan)
     app.include_router(router)
     return app

@@ -89,6 +89,20 @@ def test_the_app_uses_the_real_secret_without_showing_it(required: dict[str, str
     assert secret not in response.text
 
 
+@pytest.mark.parametrize("message", ["x", "x" * 200], ids=["one-character", "200-characters"])
+def test_signature_accepts_a_message_of_1_to_200_characters(
+    required: dict[str, str], message: str
+) -> None:
+    """Both edges of `Query(min_length=1, max_length=200)` are signed: 200 and the HMAC."""
+    with TestClient(app) as client:
+        response = client.get("/signature", params={"message": message})
+    assert response.status_code == 200
+    assert response.json() == {
+        "message": message,
+        "signature": signature_of(message, required["APP_JWT_SECRET"]),
+    }
+
+
 @pytest.mark.parametrize("message", ["", "x" * 201], ids=["empty", "too-long"])
 def test_signature_rejects_an_empty_or_overlong_message(
     required: dict[str, str], message: str

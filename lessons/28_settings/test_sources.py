@@ -96,6 +96,29 @@ def test_a_list_setting_must_be_json(
         get_settings()
 
 
+@pytest.mark.parametrize(
+    ("port", "error"),
+    [
+        pytest.param("0", "greater_than_equal", id="zero"),
+        pytest.param("1", None, id="lowest"),
+        pytest.param("65535", None, id="highest"),
+        pytest.param("65536", "less_than_equal", id="above-16-bits"),
+    ],
+)
+def test_smtp_port_accepts_exactly_1_to_65535(
+    required: dict[str, str], monkeypatch: pytest.MonkeyPatch, port: str, error: str | None
+) -> None:
+    """A TCP port: APP_SMTP_PORT 1 and 65535 are accepted, 0 and 65536 refused by name."""
+    monkeypatch.setenv("APP_SMTP_PORT", port)
+    if error is None:
+        assert get_settings().smtp_port == int(port)
+        return
+    with pytest.raises(ValidationError) as refused:
+        get_settings()
+    (problem,) = refused.value.errors()
+    assert (problem["loc"], problem["type"]) == (("smtp_port",), error), f"port {port}"
+
+
 # --- Env files ----------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from pydantic import SecretStr, ValidationError
 from lessons.testkit import serve
 
 from . import seed_style
-from .app import Settings, app, create_app, get_settings
+from .app import Settings, app, create_app, get_settings, lifespan
 
 # --- Fail at startup, not at first use ----------------------------------------------------
 
@@ -37,6 +37,24 @@ def test_missing_required_settings_stop_the_app_at_startup(no_env_files: None) -
         (("database_url",), "missing"),
         (("jwt_secret",), "missing"),
     }
+
+
+@pytest.mark.asyncio
+async def test_the_lifespan_validates_the_settings_when_entered_by_hand(
+    no_env_files: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`async with lifespan(app)` (no client, no server) fails without settings, else starts."""
+    with pytest.raises(ValidationError) as failed:
+        async with lifespan(app):
+            pytest.fail("startup must not finish without the required settings")
+    assert {e["loc"] for e in failed.value.errors()} == {("database_url",), ("jwt_secret",)}
+
+    monkeypatch.setenv("APP_DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("APP_JWT_SECRET", "by-hand")
+    assert get_settings.cache_info().currsize == 0, "a failed build is not cached"
+    async with lifespan(app):
+        assert get_settings.cache_info().currsize == 1, "entering built and cached the settings"
+        assert get_settings().jwt_secret.get_secret_value() == "by-hand"
 
 
 def test_uvicorn_exits_with_an_error_when_a_required_setting_is_missing() -> None:
