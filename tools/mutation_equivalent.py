@@ -39,6 +39,15 @@ _PROTOCOL_REASON = (
     "a member turned from property into method"
 )
 
+# Lesson 24 serves two features only on the FastAPI versions that have them. The mutation
+# run has just the newest FastAPI, far above both bounds, so moving a bound is invisible
+# there; the version matrix (tools/compat.py) and the since/before-marked tests pin them.
+_GATE = (
+    "lessons/24_streaming/app.py: if FASTAPI_VERSION >= (0, %s):  # pragma: no branch -> "
+    "if FASTAPI_VERSION %s:  # pragma: no branch"
+)
+_GATE_REASON = "a version gate: only the version matrix, not the newest FastAPI, can move it"
+
 _DUMMY_HASH_15 = (
     "lessons/15_permissions/app.py: DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(32))"
     "  # unknown users: see lesson 14 -> DUMMY_HASH = password_hash.hash("
@@ -98,5 +107,25 @@ EQUIVALENT: dict[str, str] = {
     "update: bool | None = None -> live: dict[str, Any], path: Path = SNAPSHOT_PATH, /, "
     "update: bool | None = None": (
         "every assert_matches_snapshot call passes live and path by position, update by keyword"
+    ),
+    # Lesson 24's version gates (see _GATE).
+    **{
+        _GATE % (bound, mutated): _GATE_REASON
+        for bound, mutated in [
+            ("134", "> (0, 134)"),
+            ("134", ">= ( -1, 134)"),
+            ("134", ">= (0, 133)"),
+            ("134", ">= (0, 135)"),
+            ("135", "> (0, 135)"),
+            ("135", ">= ( -1, 135)"),
+            ("135", ">= (0, 134)"),
+            ("135", ">= (0, 136)"),
+        ]
+    },
+    "lessons/24_streaming/app.py: FASTAPI_VERSION = tuple(int(part) for part in "
+    'fastapi.__version__.split(".")[:2]) -> FASTAPI_VERSION = tuple(int(part) for part in '
+    'fastapi.__version__.split(".")[: 3])': (
+        "the gates compare with two-part bounds, and (0, M, p) orders against (0, 134) and "
+        "(0, 135) exactly as (0, M) does"
     ),
 }

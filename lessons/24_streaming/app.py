@@ -32,13 +32,15 @@ def streams(media_type: str) -> dict[int | str, dict[str, Any]]:
 # Each job has a queue of progress steps. Other requests report steps; the stream sends
 # each one the moment it arrives, long before the job (and the generator) is done.
 job_steps: dict[str, asyncio.Queue[str]] = {}
-STEP_TIMEOUT = 30.0  # seconds without news before the feed gives up
 
 
 @app.get(
     "/jobs/{job_id}/progress", response_class=StreamingResponse, responses=streams("text/plain")
 )
-async def job_progress(job_id: str) -> StreamingResponse:
+async def job_progress(
+    job_id: str, give_up_after: Annotated[float, Query(gt=0, le=60)] = 30.0
+) -> StreamingResponse:
+    """Send each step as it is reported; end at "done" or after `give_up_after` quiet seconds."""
     steps = job_steps.setdefault(job_id, asyncio.Queue())
 
     async def lines() -> AsyncIterator[str]:
@@ -46,7 +48,7 @@ async def job_progress(job_id: str) -> StreamingResponse:
             yield f"watching job {job_id}\n"
             while True:
                 try:
-                    step = await asyncio.wait_for(steps.get(), timeout=STEP_TIMEOUT)
+                    step = await asyncio.wait_for(steps.get(), timeout=give_up_after)
                 except TimeoutError:
                     yield "no news: giving up\n"
                     return
@@ -132,14 +134,16 @@ async def async_generator_threads() -> StreamingResponse:
 
 
 # --- 4. Client disconnects: the generator stops and cleans up ---------------------------
-TICK_INTERVAL = 0.05  # an endless ticker paces itself; this is not test synchronisation
 feed_cleanups: dict[str, asyncio.Event] = {}
 feed_ticks: dict[str, int] = {}
 feed_ended_by: dict[str, str] = {}
 
 
 @app.get("/feeds/{feed_id}", response_class=StreamingResponse, responses=streams("text/plain"))
-async def endless_feed(feed_id: str) -> StreamingResponse:
+async def endless_feed(
+    feed_id: str, every: Annotated[float, Query(gt=0, le=1)] = 0.05
+) -> StreamingResponse:
+    """Send a tick every `every` seconds until the client goes away."""
     cleaned_up = feed_cleanups.setdefault(feed_id, asyncio.Event())
 
     async def ticks() -> AsyncIterator[str]:
@@ -148,7 +152,7 @@ async def endless_feed(feed_id: str) -> StreamingResponse:
             while True:
                 yield f"tick {sent}\n"
                 sent += 1
-                await asyncio.sleep(TICK_INTERVAL)
+                await asyncio.sleep(every)  # the ticker's own pace, not test synchronisation
         except BaseException as stop:
             feed_ended_by[feed_id] = type(stop).__name__  # how the endless loop was left
             raise

@@ -16,17 +16,13 @@ from lessons.testkit import http_scope
 async def call(app: ASGIApp, path: str, query: str, on_chunk: Callable[[bytes], None]) -> Message:
     """GET `path?query`; pass each body chunk to `on_chunk`; return http.response.start."""
     scope = http_scope(path, query_string=query.encode())
-    request_read = False
     response_done = asyncio.Event()
     start: Message = {}
 
     async def receive() -> Message:
-        nonlocal request_read
-        if not request_read:
-            request_read = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        # Starlette listens for a disconnect while it streams: the client "leaves" only
-        # once the whole body has arrived.
+        # A GET has no body and these routes never ask for one. Starlette calls receive()
+        # only to listen for a disconnect while it streams: the client "leaves" once the
+        # whole body has arrived.
         await response_done.wait()
         return {"type": "http.disconnect"}
 

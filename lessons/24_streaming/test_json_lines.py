@@ -67,11 +67,20 @@ def readings() -> list[dict[str, Any]]:
     return items
 
 
+# What `curl http://127.0.0.1:8000/readings` prints, as the README shows it.
+DOCUMENTED_READINGS = (
+    '{"sensor":"kitchen","celsius":21.5}\n'
+    '{"sensor":"garage","celsius":8.25}\n'
+    '{"sensor":"attic","celsius":30.0}\n'
+)
+
+
 @pytest.mark.fastapi(since="0.140.8")
 def test_yield_annotation_validates_and_filters_each_item() -> None:
     """`-> AsyncIterator[Reading]` serialises each item as a Reading: extra fields stay home."""
     items = readings()
     assert all(set(item) == {"sensor", "celsius"} for item in items), items
+    assert client.get("/readings").text == DOCUMENTED_READINGS, "the body the README shows"
 
 
 @pytest.mark.fastapi(since="0.134", before="0.140.8")
@@ -87,6 +96,22 @@ def parse_countdown(response_text: str) -> Any:
     if fastapi_at_least("0.134"):
         return [json.loads(line) for line in response_text.splitlines()]
     return json.loads(response_text)
+
+
+@pytest.mark.parametrize(
+    ("start", "status", "items"),
+    [(-1, 422, None), (0, 200, []), (10, 200, list(range(10, 0, -1))), (11, 422, None)],
+)
+def test_countdown_start_runs_from_0_to_10(
+    start: int, status: int, items: list[int] | None
+) -> None:
+    """`start` is 0 to 10: 0 counts nothing, 10 counts 10..1, -1 and 11 are a 422 on `start`."""
+    response = client.get("/countdown", params={"start": start})
+    assert response.status_code == status, response.text
+    if items is None:
+        assert response.json()["detail"][0]["loc"] == ["query", "start"]
+    else:
+        assert parse_countdown(response.text) == items
 
 
 @given(start=st.integers(min_value=-1000, max_value=1000))

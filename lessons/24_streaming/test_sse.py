@@ -48,6 +48,13 @@ def parse_event_stream(text: str) -> list[dict[str, str]]:
     return events
 
 
+# What `curl -N http://127.0.0.1:8000/events/by-hand` prints, as the README shows it.
+DOCUMENTED_STREAM = (
+    "event: headline\ndata: Streaming lesson published\nid: 1\n\n"
+    "event: headline\ndata: SSE explained\nid: 2\n\n"
+    "event: quote\ndata: first line\ndata: second line\ndata: third line\nid: 3\n\n"
+    "event: headline\ndata: That is all for today\nid: 4\n\n"
+)
 EXPECTED_NEWS = [{"event": kind, "data": text, "id": str(n)} for n, kind, text in NEWS]
 
 
@@ -61,10 +68,7 @@ def test_hand_written_stream_has_the_event_stream_wire_format() -> None:
     assert response.headers["content-type"].startswith("text/event-stream")
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["x-accel-buffering"] == "no"
-    first, second, *_ = response.text.split("\n\n")
-    assert first == "event: headline\ndata: Streaming lesson published\nid: 1"
-    assert second == "event: headline\ndata: SSE explained\nid: 2"
-    assert response.text.endswith("\n\n"), "the last event needs its blank line too"
+    assert response.text == DOCUMENTED_STREAM, "the stream the README shows, byte for byte"
 
 
 def test_multi_line_data_is_sent_as_several_data_lines() -> None:
@@ -78,6 +82,7 @@ def test_last_event_id_resumes_the_stream_after_that_event() -> None:
     """A reconnecting client sends Last-Event-ID; the stream continues after that event."""
     response = client.get("/events/by-hand", headers={"Last-Event-ID": "2"})
     assert parse_event_stream(response.text) == EXPECTED_NEWS[2:]
+    assert response.text == DOCUMENTED_STREAM.split("id: 2\n\n")[1], "events 3 and 4 only"
 
 
 def test_sse_event_refuses_line_breaks_in_event_or_id() -> None:
@@ -86,6 +91,13 @@ def test_sse_event_refuses_line_breaks_in_event_or_id() -> None:
         sse_event("x", event="headline\ndata: forged")
     with pytest.raises(ValueError, match="single lines"):
         sse_event("x", event_id="7\rretry: 1")
+
+
+def test_sse_event_takes_event_and_id_by_keyword_only() -> None:
+    """Event name and id are both optional strings: passed by position, they could swap."""
+    assert sse_event(data="x", event="quote", event_id="3") == "event: quote\ndata: x\nid: 3\n\n"
+    with pytest.raises(TypeError):
+        sse_event("x", "quote", "3")  # type: ignore[call-arg]
 
 
 single_line = st.text().filter(lambda s: "\r" not in s and "\n" not in s)

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from lessons.testkit import Server, serve
 
-from . import app as app_module
-from .app import CHUNK_SIZE, MAX_DOWNLOAD, app, job_steps
+from .app import CHUNK_SIZE, app, job_steps
 from .asgi_call import call
 
 client = TestClient(app)
@@ -72,11 +71,11 @@ def test_client_disconnect_stops_the_generator_and_runs_its_cleanup(server: Serv
     )
 
 
-def test_a_feed_without_news_gives_up_and_forgets_the_job(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No step within STEP_TIMEOUT: the feed says so, ends, and drops the job's queue."""
-    monkeypatch.setattr(app_module, "STEP_TIMEOUT", 0.01)  # the app's patience, not a sleep
+def test_a_feed_without_news_gives_up_and_forgets_the_job() -> None:
+    """No step within `give_up_after` seconds: the feed says so, ends, drops the job's queue."""
     job = uuid.uuid4().hex
-    response = client.get(f"/jobs/{job}/progress")
+    # The app's patience, asked small: the test never waits out the 30-second default.
+    response = client.get(f"/jobs/{job}/progress", params={"give_up_after": 0.01})
     assert response.status_code == 200
     assert response.text == f"watching job {job}\nno news: giving up\n"
     assert job not in job_steps, "the generator's finally forgets the queue"
@@ -88,6 +87,50 @@ def test_cleanup_report_says_false_when_the_feed_never_ended() -> None:
     response = client.get(f"/feeds/{feed}/cleanup", params={"wait": 0.01})
     assert response.status_code == 200
     assert response.json() == {"feed": feed, "cleaned_up": False}
+
+
+@pytest.mark.parametrize("give_up_after", ["0", "-1", "60.001"])
+def test_progress_patience_is_above_0_and_at_most_60_seconds(give_up_after: str) -> None:
+    """`give_up_after` outside (0, 60] is a 422 on that parameter, before any stream starts."""
+    job = uuid.uuid4().hex
+    # A "done" already waits in the queue: were the value accepted, the feed would end at
+    # once instead of waiting out its patience.
+    client.post(f"/jobs/{job}/steps", params={"step": "done"}).raise_for_status()
+    try:
+        response = client.get(f"/jobs/{job}/progress", params={"give_up_after": give_up_after})
+    finally:
+        job_steps.pop(job, None)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["query", "give_up_after"]
+
+
+def test_a_step_is_at_most_100_characters() -> None:
+    """A step of 100 characters is queued and echoed; 101 characters is a 422 on `step`."""
+    job = uuid.uuid4().hex
+    try:
+        accepted = client.post(f"/jobs/{job}/steps", params={"step": "s" * 100})
+        refused = client.post(f"/jobs/{job}/steps", params={"step": "s" * 101})
+        assert job_steps[job].qsize() == 1, "only the valid step reached the job's queue"
+    finally:
+        job_steps.pop(job, None)
+    assert accepted.status_code == 200
+    assert accepted.json() == {"job": job, "step": "s" * 100}
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "step"]
+
+
+@pytest.mark.parametrize("every", ["0", "-1", "1.001"])
+def test_tick_interval_is_above_0_and_at_most_1_second(server: Server, every: str) -> None:
+    """`every` outside (0, 1] is a 422 on that parameter: the endless feed never starts."""
+    # A real server, read as a stream: had the value been accepted, the test would see the
+    # 200 of an endless body and close it, rather than wait for its end.
+    with (
+        httpx.Client(base_url=server.base_url, timeout=PATIENCE) as http,
+        http.stream("GET", f"/feeds/{uuid.uuid4().hex}", params={"every": every}) as response,
+    ):
+        assert response.status_code == 422
+        response.read()
+    assert response.json()["detail"][0]["loc"] == ["query", "every"]
 
 
 @pytest.mark.parametrize("wait", ["0", "60.001", "-1"])
@@ -128,12 +171,12 @@ def peak_memory_while_downloading(path: str, size: int) -> tuple[int, int, int]:
 
 
 def test_large_download_streams_in_flat_memory() -> None:
-    """50 MB go through StreamingResponse while traced memory peaks below 5 MB."""
-    size = 50 * MB
+    """The largest download allowed, 100 MiB, streams while traced memory peaks below 5 MB."""
+    size = 104857600  # 100 MiB: the published maximum of `size`
     received, chunks, peak = peak_memory_while_downloading("/download", size)
     assert received == size
     assert peak < 5 * MB, f"peak {peak / MB:.1f} MB: the body was accumulated somewhere"
-    assert chunks == size // CHUNK_SIZE, "one body message per generator chunk"
+    assert chunks == 1600, "one body message per 64 KiB generator chunk"
 
 
 def test_buffered_download_holds_the_whole_body_in_memory() -> None:
@@ -156,9 +199,10 @@ def test_streamed_bytes_equal_the_buffered_bytes() -> None:
     assert streamed.headers["content-type"] == "application/octet-stream"
 
 
-def test_an_empty_download_is_200_with_no_bytes() -> None:
+@pytest.mark.parametrize("path", ["/download", "/download-buffered"])
+def test_an_empty_download_is_200_with_no_bytes(path: str) -> None:
     """size=0 is the smallest valid request: 200, Content-Length 0, an empty body."""
-    response = client.get("/download", params={"size": 0})
+    response = client.get(path, params={"size": 0})
     assert response.status_code == 200
     assert response.headers["content-length"] == "0"
     assert response.content == b""
@@ -179,12 +223,41 @@ def test_streaming_routes_document_their_real_media_types() -> None:
     }
 
 
-@pytest.mark.parametrize("size", [-1, MAX_DOWNLOAD + 1, "lots"])
-def test_download_size_is_validated(size: object) -> None:
-    """A size outside 0..MAX_DOWNLOAD (or not a number) is a 422, never a huge stream."""
-    response = client.get("/download", params={"size": str(size)})
+@pytest.mark.parametrize("path", ["/download", "/download-buffered"])
+@pytest.mark.parametrize("size", ["-1", "104857601", "lots"])
+def test_download_size_is_validated(path: str, size: str) -> None:
+    """A size outside 0..100 MiB (104857600) or not a number is a 422, never a huge body."""
+    response = client.get(path, params={"size": size})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "size"]
+
+
+# The bounds and defaults the lesson documents, as "METHOD path?parameter": literal values,
+# so a changed constraint in app.py shows up here instead of being followed.
+PUBLISHED_QUERY_SCHEMAS: dict[str, dict[str, float]] = {
+    "POST /jobs/{job_id}/steps?step": {"maxLength": 100},
+    "GET /jobs/{job_id}/progress?give_up_after": {
+        "exclusiveMinimum": 0,
+        "maximum": 60,
+        "default": 30,
+    },
+    "GET /download?size": {"minimum": 0, "maximum": 104857600},
+    "GET /download-buffered?size": {"minimum": 0, "maximum": 104857600},
+    "GET /feeds/{feed_id}?every": {"exclusiveMinimum": 0, "maximum": 1, "default": 0.05},
+    "GET /feeds/{feed_id}/cleanup?wait": {"exclusiveMinimum": 0, "maximum": 60, "default": 10},
+    "GET /countdown?start": {"minimum": 0, "maximum": 10, "default": 3},
+}
+
+
+@pytest.mark.parametrize("parameter", PUBLISHED_QUERY_SCHEMAS)
+def test_openapi_publishes_each_query_bound_and_default(parameter: str) -> None:
+    """OpenAPI states each documented bound and default of the lesson's query parameters."""
+    method, _, rest = parameter.partition(" ")
+    path, _, name = rest.partition("?")
+    operation = app.openapi()["paths"][path][method.lower()]
+    schema = next(p["schema"] for p in operation["parameters"] if p["name"] == name)
+    expected = PUBLISHED_QUERY_SCHEMAS[parameter]
+    assert {key: schema.get(key) for key in expected} == expected, (path, name, schema)
 
 
 # --- which thread runs the generator -----------------------------------------------------
