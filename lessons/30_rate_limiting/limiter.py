@@ -52,8 +52,9 @@ def check(rule: Rule, store: Store, client: str, now: float) -> Decision:
     window = int(now // rule.window_seconds)  # 0, 1, 2, ... since the epoch
     window_ends_at = (window + 1) * rule.window_seconds
     # Retry-After is a whole number of seconds. Round UP: rounding down would send the
-    # client back while the window is still open, straight into another 429.
-    seconds_left = max(1, math.ceil(window_ends_at - now))
+    # client back while the window is still open, straight into another 429. `now` is
+    # inside the window, so some time is always left: this is never 0.
+    seconds_left = math.ceil(window_ends_at - now)
     count = store.hit(f"{rule.name}:{client}", window, ttl=seconds_left)
     return Decision(
         allowed=count <= rule.limit,

@@ -103,6 +103,17 @@ def test_chains_of_trusted_proxies_and_repeated_headers_are_followed(
         assert whoami(proxy, INNER_PROXY) == PROXY
 
 
+def test_an_entry_that_is_not_an_address_stops_the_walk(behind_proxy: FastAPI) -> None:
+    """An unreadable entry where our proxy should have written an address: believe none of it."""
+    with TestClient(behind_proxy, client=(PROXY, 50000)) as proxy:
+        for broken in ("not-an-ip", "1.2.3.4:443", ""):
+            # The real-looking address LEFT of the broken entry came from the client's side.
+            assert whoami(proxy, f"198.51.100.1, {broken}") == PROXY, broken
+            assert whoami(proxy, f"198.51.100.1, {broken}, {INNER_PROXY}") == PROXY, broken
+    trusted = frozenset(TRUSTED)
+    assert client_address(PROXY, ["198.51.100.1", "garbage"], trusted) == PROXY
+
+
 def test_a_request_without_a_peer_address_is_counted_as_unknown(
     runner: asyncio.Runner, clock: FakeClock
 ) -> None:

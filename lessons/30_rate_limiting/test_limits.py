@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from .app import LOGIN_LIMIT, SEARCH_LIMIT, create_app
 from .conftest import FakeClock
-from .limiter import MemoryStore, Rule
+from .limiter import Decision, MemoryStore, Rule
 
 WRONG_PASSWORD = {"username": "alice", "password": "guess"}
 RIGHT_PASSWORD = {"username": "alice", "password": "correct horse battery staple"}
@@ -72,6 +74,19 @@ def test_requests_beyond_the_limit_get_429_with_retry_after(
     }
 
 
+def test_the_documented_limits_are_5_logins_and_30_searches_a_minute(
+    client: TestClient,
+) -> None:
+    """The README's numbers, literally: the 6th login and the 31st search in a minute get 429."""
+    logins = [failed_login(client).status_code for _ in range(6)]
+    assert logins == [401] * 5 + [429], "login allows 5 attempts per minute, not more or fewer"
+    searches = [search_mugs(client) for _ in range(31)]
+    assert [response.status_code for response in searches] == [200] * 30 + [429], "30 searches"
+    assert searches[0].headers["X-RateLimit-Limit"] == "30"
+    # The fixture's clock is 10 s into a minute: both windows close 50 s from now.
+    assert searches[-1].headers["Retry-After"] == "50", "a 60-second window"
+
+
 def test_successful_responses_count_down_the_remaining_requests(client: TestClient) -> None:
     """A 200 carries X-RateLimit-Limit and an X-RateLimit-Remaining that falls to 0."""
     for number in range(1, SEARCH_LIMIT.limit + 1):
@@ -109,6 +124,23 @@ def test_retry_after_is_the_earliest_whole_second_a_retry_succeeds(
 
     clock.advance(1)
     assert search_mugs(client).status_code == 200, "a retry after Retry-After seconds passes"
+
+
+def test_retry_after_is_never_0_even_at_a_windows_last_instant(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """At the last representable instant of a window it is still refused, with Retry-After 1."""
+    for _ in range(SEARCH_LIMIT.limit):
+        search_mugs(client)
+    window_ends_at = (clock.now // 60 + 1) * 60
+    clock.now = math.nextafter(window_ends_at, 0)  # a hair (0.2 microseconds) before the end
+    refused = search_mugs(client)
+    assert refused.status_code == 429, "the last instant still belongs to the old window"
+    assert refused.headers["Retry-After"] == "1", "0 would invite an immediate retry"
+    assert refused.json() == {"detail": "Too many search requests; retry in 1 s"}
+
+    clock.now = window_ends_at
+    assert search_mugs(client).status_code == 200, "the boundary itself starts the new window"
 
 
 def test_window_resets_with_the_injected_clock(client: TestClient, clock: FakeClock) -> None:
@@ -177,13 +209,44 @@ def test_fixed_window_admits_a_burst_of_2n_across_a_boundary(
 
 
 def test_bad_search_and_login_input_gets_422_not_500(client: TestClient) -> None:
-    """Missing, empty or overlong input is a 422, not a server error."""
+    """Missing, empty or malformed input is a 422, not a server error."""
     assert client.get("/search").status_code == 422
     assert client.get("/search", params={"q": ""}).status_code == 422
-    assert client.get("/search", params={"q": "x" * 101}).status_code == 422
     not_json = {"content-type": "application/json"}
     assert client.post("/login", content=b"{not json", headers=not_json).status_code == 422
-    assert client.post("/login", json={"username": "a", "password": "p" * 129}).status_code == 422
+    assert client.post("/login", json={"username": "alice"}).status_code == 422
+
+
+INPUT_EDGES = [  # (case id, path, query or JSON body, expected status)
+    ("q-1", "/search", {"q": "x"}, 200),
+    ("q-100", "/search", {"q": "x" * 100}, 200),
+    ("q-101", "/search", {"q": "x" * 101}, 422),
+    ("username-0", "/login", {"username": "", "password": "guess"}, 422),
+    ("username-1", "/login", {"username": "a", "password": "guess"}, 401),
+    ("username-64", "/login", {"username": "a" * 64, "password": "guess"}, 401),
+    ("username-65", "/login", {"username": "a" * 65, "password": "guess"}, 422),
+    ("password-0", "/login", {"username": "alice", "password": ""}, 422),
+    ("password-1", "/login", {"username": "alice", "password": "p"}, 401),
+    ("password-128", "/login", {"username": "alice", "password": "p" * 128}, 401),
+    ("password-129", "/login", {"username": "alice", "password": "p" * 129}, 422),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "status"),
+    [case[1:] for case in INPUT_EDGES],
+    ids=[case[0] for case in INPUT_EDGES],
+)
+def test_inputs_are_bounded_at_the_documented_lengths(
+    client: TestClient, path: str, payload: dict[str, str], status: int
+) -> None:
+    """q is 1-100 characters, username 1-64, password 1-128: each edge in, one past it a 422."""
+    if path == "/search":
+        response = client.get(path, params=payload)
+    else:
+        response = client.post(path, json=payload)
+    lengths = {field: len(value) for field, value in payload.items()}
+    assert response.status_code == status, f"{path} with lengths {lengths}"
 
 
 @pytest.mark.parametrize(
@@ -218,3 +281,13 @@ def test_openapi_documents_the_429_and_401_each_route_can_send() -> None:
     assert search_statuses == {"200", "422", "429"}
     body = paths["/login"]["post"]["responses"]["429"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/ErrorMessage"}
+
+
+def test_rules_and_decisions_are_immutable_values() -> None:
+    """A Rule is shared by every request and thread, a Decision is a result: neither can change."""
+    rule = Rule(name="login", limit=5, window_seconds=60)  # not LOGIN_LIMIT: keep it intact
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rule.limit = 1000  # type: ignore[misc]
+    decision = Decision(allowed=False, remaining=0, retry_after=50)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        decision.allowed = True  # type: ignore[misc]

@@ -142,7 +142,7 @@ class ErrorWithRequestId(BaseModel):
     request_id: str
 
 
-ORDERS = {1: "blue mug", 2: "red kettle"}
+ORDERS = {1: "blue mug"}  # /orders/1 is found, every other id is a 404
 OrderLookup = Callable[[int], Awaitable[str | None]]
 
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from . import global_variable
-from .app import ORDERS, app, get_order_lookup, logger
+from .app import ORDERS, app, get_order_lookup, logger, lookup_order
 
 IN_FLIGHT = 8  # requests held open at the same time
 
@@ -104,3 +104,24 @@ def test_a_global_variable_looks_right_one_request_at_a_time() -> None:
             sequential.get("/whoami", headers={"X-Request-ID": f"req-{i}"}).json() for i in range(3)
         ]
     assert seen == [{"request_id": f"req-{i}"} for i in range(3)]
+
+
+@pytest.mark.parametrize(
+    "stand_in",
+    [lambda: lookup_order(1), global_variable.pause],
+    ids=["app.lookup_order", "global_variable.pause"],
+)
+@pytest.mark.asyncio
+async def test_the_stand_in_database_await_gives_the_loop_exactly_one_turn(
+    stand_in: Callable[[], Awaitable[object]],
+) -> None:
+    """`await asyncio.sleep(0)` lets other tasks run once, then is done: no real waiting."""
+    waiting = asyncio.ensure_future(stand_in())
+    try:
+        await asyncio.sleep(0)  # one turn of the loop: the stand-in starts and yields
+        assert not waiting.done(), "it must pause, so that other requests run there"
+        await asyncio.sleep(0)  # the next turn: it resumes and finishes
+        assert waiting.done(), "it must not wait for a timer: the demo costs no time"
+    finally:
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)

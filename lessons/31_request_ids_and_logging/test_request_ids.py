@@ -97,6 +97,35 @@ def test_id_is_echoed_on_every_response_and_in_every_error_body(
     assert response.json()["request_id"] == sent
 
 
+REPORT_NAMES = [  # (case id, name, expected status, pydantic's error type for a 422)
+    ("empty", "", 422, "string_too_short"),
+    ("1-char", "a", 202, None),
+    ("40-chars", "a" * 40, 202, None),
+    ("41-chars", "a" * 41, 422, "string_too_long"),
+    ("uppercase", "Q3", 422, "string_pattern_mismatch"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "error_type"),
+    [case[1:] for case in REPORT_NAMES],
+    ids=[case[0] for case in REPORT_NAMES],
+)
+def test_report_names_are_1_to_40_lowercase_characters(
+    name: str, status: int, error_type: str | None
+) -> None:
+    """A report name is 1-40 of [a-z0-9-]: the edges pass, beyond them a 422 names the rule."""
+    response = client.post("/reports", json={"name": name}, headers={"X-Request-ID": "rep-9"})
+    assert response.status_code == status, f"{len(name)} characters: {name!r}"
+    body = response.json()
+    assert body["request_id"] == "rep-9"
+    if error_type is None:
+        assert body == {"report": name, "request_id": "rep-9"}
+    else:
+        [error] = body["detail"]
+        assert (error["type"], error["loc"]) == (error_type, ["body", "name"])
+
+
 def test_a_500_body_says_nothing_but_internal_server_error_and_the_id() -> None:
     """The unhandled error's 500 is JSON with the ID for support, and no exception details."""
     response = client.get("/boom", headers={"X-Request-ID": "support-ticket-7"})
@@ -136,7 +165,9 @@ def test_seed_middleware_trusts_any_id_and_misses_the_500() -> None:
     seed_client = TestClient(seed_style.app, raise_server_exceptions=False)
     for hostile in ("abc\r\nX-Admin: true", "x" * 10_000):
         response = seed_client.get("/hello", headers={"X-Request-ID": hostile})
-        assert response.headers["X-Request-ID"] == hostile, "echoed unchecked"
+        assert response.status_code == 200, "the route answers normally..."
+        assert response.json() == {"message": "hello"}
+        assert response.headers["X-Request-ID"] == hostile, "...and the ID is echoed unchecked"
     empty = seed_client.get("/hello", headers={"X-Request-ID": ""})
     assert empty.headers["X-Request-ID"] == "", "present but empty: never generated"
     crash = seed_client.get("/boom", headers={"X-Request-ID": "support-ticket-7"})
