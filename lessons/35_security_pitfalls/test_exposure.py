@@ -289,3 +289,52 @@ def test_fixed_internal_docs_are_for_admins_only(fixed: TestClient, path: str) -
         assert set(paths) == {"/signup", "/login", "/me", "/admin/users", "/reports/daily"}
     else:
         assert "/internal/openapi.json" in response.text
+
+
+# Every route of the fixed app, each status it may answer: (description, response model).
+DOCUMENTED_RESPONSES = {
+    ("post", "/signup"): {
+        "201": ("Successful Response", "UserOut"),
+        "409": ("Username taken", "ErrorOut"),
+        "422": ("Validation Error", "HTTPValidationError"),
+    },
+    ("post", "/login"): {
+        "200": ("Successful Response", "UserOut"),
+        "401": ("Wrong username or password", "ErrorOut"),
+        "422": ("Validation Error", "HTTPValidationError"),
+        "429": ("Too many failed logins", "ErrorOut"),
+    },
+    ("get", "/me"): {
+        "200": ("Successful Response", "UserOut"),
+        "401": ("Not logged in", "ErrorOut"),
+        "422": ("Validation Error", "HTTPValidationError"),  # FastAPI adds it: a cookie param
+    },
+    ("get", "/admin/users"): {
+        "200": ("Successful Response", None),  # a list of UserOut, not a named model
+        "401": ("Not logged in", "ErrorOut"),
+        "403": ("Not an admin", "ErrorOut"),
+        "422": ("Validation Error", "HTTPValidationError"),
+    },
+    ("get", "/reports/daily"): {
+        "200": ("Successful Response", "DailyReport"),
+        "500": ("Unexpected error", "InternalErrorOut"),
+    },
+}
+
+
+def test_internal_schema_documents_exactly_the_statuses_each_route_answers() -> None:
+    """The internal docs list each route's error statuses, each with its model, and no others."""
+    documented = {}
+    for path, operations in fixed_module.app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            documented[(method, path)] = {
+                status: (
+                    answer["description"],
+                    answer["content"]["application/json"]["schema"]
+                    .get("$ref", "")
+                    .removeprefix("#/components/schemas/")
+                    or None,
+                )
+                for status, answer in operation["responses"].items()
+            }
+    assert documented == DOCUMENTED_RESPONSES

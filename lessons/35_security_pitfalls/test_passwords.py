@@ -3,6 +3,7 @@
 import hashlib
 
 import argon2
+import pytest
 from fastapi.testclient import TestClient
 
 from . import app as fixed_module
@@ -64,6 +65,42 @@ def test_lockout_answers_retry_after_and_ends_when_the_window_passes(
 
     clock.advance(0.5)  # the oldest failure is exactly `window` old: it no longer counts
     assert log_in(fixed, "alice", ALICE_PASSWORD)
+
+
+def fail_login(client: TestClient, username: str = "alice") -> int:
+    """One login with a wrong password: the status code it got."""
+    body = {"username": username, "password": "not-the-password"}
+    return client.post("/login", json=body).status_code
+
+
+def test_fifth_failure_locks_the_account_the_fourth_does_not(
+    fixed: TestClient, clock: FakeClock
+) -> None:
+    """After 4 failures the right password still works; after 5 it gets 429 too."""
+    assert [fail_login(fixed) for _ in range(4)] == [401] * 4
+    assert log_in(fixed, "alice", ALICE_PASSWORD), "4 failures must not lock the account"
+
+    assert [fail_login(fixed) for _ in range(5)] == [401] * 5, "the 5th failure is still a 401"
+    locked = fixed.post("/login", json={"username": "alice", "password": ALICE_PASSWORD})
+    assert locked.status_code == 429, "5 failures must lock the account"
+
+
+def test_lock_lifts_exactly_fifteen_minutes_after_the_oldest_failure(
+    fixed: TestClient, clock: FakeClock
+) -> None:
+    """Retry-After: 900 at once; still locked at 899 s; the right password works at 900 s."""
+    assert [fail_login(fixed) for _ in range(5)] == [401] * 5  # all at the same instant
+    right = {"username": "alice", "password": ALICE_PASSWORD}
+
+    locked = fixed.post("/login", json=right)
+    assert (locked.status_code, locked.headers["retry-after"]) == (429, "900"), "15 minutes"
+
+    clock.advance(899)
+    almost = fixed.post("/login", json=right)
+    assert (almost.status_code, almost.headers["retry-after"]) == (429, "1"), "one second left"
+
+    clock.advance(1)
+    assert fixed.post("/login", json=right).status_code == 200, "the lock lasts 15 minutes"
 
 
 def test_success_resets_the_count_and_accounts_are_counted_separately(
@@ -135,3 +172,66 @@ def test_shipped_hashes_record_argon2id_at_the_production_hashers_cost() -> None
     # OWASP Password Storage Cheat Sheet: argon2id with at least 19 MiB and 2 passes.
     assert defaults.memory_cost >= 19 * 1024
     assert defaults.time_cost >= 2
+
+
+def test_tests_hash_with_argon2id_at_the_minimum_cost(fixed: TestClient) -> None:
+    """Under test, a sign-up stores argon2id at 1 MiB, 1 pass, 1 lane (CHEAP_HASH)."""
+    new_user = {"username": "bob", "password": "bobs-password-1"}
+    assert fixed.post("/signup", json=new_user).status_code == 201
+    stored = fixed_module.USERS["bob"].password_hash
+    assert stored.startswith("$argon2id$v=19$m=1024,t=1,p=1$"), stored
+    for name in fixed_module.DEMO_PASSWORDS:  # the conftest re-hashes the demo users too
+        assert fixed_module.USERS[name].password_hash.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+
+
+# --- Input limits, literal: a change to a limit must show up here -----------------------------
+@pytest.mark.parametrize(
+    ("field", "length", "status"),
+    [
+        ("username", 2, 422),
+        ("username", 3, 201),
+        ("username", 32, 201),
+        ("username", 33, 422),
+        ("password", 7, 422),
+        ("password", 8, 201),
+        ("password", 128, 201),
+        ("password", 129, 422),
+    ],
+)
+def test_signup_takes_usernames_of_3_to_32_and_passwords_of_8_to_128_characters(
+    fixed: TestClient, field: str, length: int, status: int
+) -> None:
+    """Sign-up: username 3-32 characters of [a-z0-9_], password 8-128; one outside is a 422."""
+    body = {"username": "bob", "password": "bobs-password-1", field: "b" * length}
+    response = fixed.post("/signup", json=body)
+    assert response.status_code == status, f"{field} of {length} characters: {response.text}"
+    if status == 422:
+        assert [error["loc"] for error in response.json()["detail"]] == [["body", field]]
+
+
+@pytest.mark.parametrize(
+    ("field", "length", "status"),
+    [("username", 64, 401), ("username", 65, 422), ("password", 128, 401), ("password", 129, 422)],
+)
+def test_login_caps_usernames_at_64_and_passwords_at_128_characters(
+    fixed: TestClient, field: str, length: int, status: int
+) -> None:
+    """Login: a longer username or password is a 422 before any hashing; at the cap, a 401."""
+    body = {"username": "alice", "password": "wrong-password", field: "b" * length}
+    response = fixed.post("/login", json=body)
+    assert response.status_code == status, f"{field} of {length} characters: {response.text}"
+    if status == 422:
+        assert [error["loc"] for error in response.json()["detail"]] == [["body", field]]
+
+
+def test_openapi_publishes_the_same_literal_limits() -> None:
+    """The schema documents the limits: SignupIn 3-32 / 8-128, LoginIn at most 64 / 128."""
+    schemas = fixed_module.app.openapi()["components"]["schemas"]
+
+    def limits(model: str) -> dict[str, tuple[int | None, int | None]]:
+        fields = schemas[model]["properties"]
+        return {name: (f.get("minLength"), f.get("maxLength")) for name, f in fields.items()}
+
+    assert limits("SignupIn") == {"username": (3, 32), "password": (8, 128)}
+    assert schemas["SignupIn"]["properties"]["username"]["pattern"] == "^[a-z0-9_]+$"
+    assert limits("LoginIn") == {"username": (None, 64), "password": (None, 128)}

@@ -2,8 +2,10 @@
 
 import base64
 import json
+import time
 import warnings
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -92,6 +94,53 @@ def test_weak_secret_is_cracked_offline_and_signs_any_identity(
     # No word verifies a fixed-app token, so no word can sign one the fixed app accepts.
     assert crack_hs256_key(log_in(fixed, "alice", alice)) is None
     assert fixed.get("/me", headers=with_session(as_root)).status_code == 401
+
+
+def test_an_expired_token_reveals_the_weak_key_just_as_well(vulnerable: TestClient) -> None:
+    """A month-old token (from a log, say) no longer logs in, yet it still gives up the key."""
+    old = forge_token(
+        {"sub": "alice", "role": "user", "exp": datetime.now(UTC) - timedelta(days=30)},
+        vulnerable_module.SECRET_KEY,
+    )
+    assert vulnerable.get("/me", headers=with_session(old)).status_code == 401, "expired"
+    assert crack_hs256_key(old) == vulnerable_module.SECRET_KEY, "expiry does not hide the key"
+
+
+def test_forged_token_is_refused_for_its_key_alone(fixed: TestClient) -> None:
+    """forge_token's tokens last an hour and carry sub and exp: with the real key they work."""
+    before = int(time.time())
+    token = forge_token({"sub": "root", "role": "admin"}, fixed_module.SECRET_KEY)
+    after = int(time.time())
+    exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    assert before + 60 * 60 <= exp <= after + 60 * 60, "a forged token is valid for an hour"
+    # So every 401 above comes from the key (or its absence), not from a malformed token.
+    assert fixed.get("/admin/users", headers=with_session(token)).status_code == 200
+
+
+def test_fixed_signing_key_is_64_random_bytes_found_in_no_file() -> None:
+    """SECRET_KEY is secrets.token_urlsafe(64): 86 characters, 64 bytes, in no lesson file."""
+    key = fixed_module.SECRET_KEY
+    assert len(key) == 86, "64 bytes in URL-safe base64 without padding"
+    assert len(base64.urlsafe_b64decode(key + "==")) == 64, "512 bits from the OS's CSPRNG"
+    assert key not in WORDLIST
+    for source in Path(fixed_module.__file__).parent.rglob("*"):
+        if source.is_file() and source.suffix in {".py", ".md", ".diff"}:
+            assert key not in source.read_text(encoding="utf-8"), source
+
+
+@pytest.mark.parametrize("which", ["vulnerable", "fixed"])
+def test_session_token_expires_thirty_minutes_after_login(
+    request: pytest.FixtureRequest, which: str
+) -> None:
+    """Both apps put exp = the moment of login + 30 minutes (to the second) in the cookie."""
+    client: TestClient = request.getfixturevalue(which)
+    module = vulnerable_module if which == "vulnerable" else fixed_module
+    # The app reads the real clock once, between these two readings; exp drops fractions.
+    before = int(time.time())
+    token = log_in(client, "alice", module.DEMO_PASSWORDS["alice"])
+    after = int(time.time())
+    exp = jwt.decode(token, module.SECRET_KEY, algorithms=["HS256"])["exp"]
+    assert before + 30 * 60 <= exp <= after + 30 * 60, f"exp {exp - after} s after login"
 
 
 @pytest.mark.skipif(not PYJWT_WARNS_ABOUT_SHORT_KEYS, reason="needs PyJWT >= 2.11")
