@@ -133,6 +133,12 @@ EQUIVALENT: dict[str, str] = {
         "the gates compare with two-part bounds, and (0, M, p) orders against (0, 134) and "
         "(0, 135) exactly as (0, M) does"
     ),
+    'lessons/29_pagination/app.py: data = base64.b64decode(text + "=" * (-len(text) % 4), '
+    'altchars=b"-_", validate=True) -> data = base64.b64decode(text + "=" * (-len(text) % 4), '
+    'altchars=b"-_", validate=False)': (
+        "the text was already matched against the URL-safe alphabet and the padding added is "
+        "exact, so strict decoding has nothing left to reject"
+    ),
     "lessons/30_rate_limiting/limiter.py: window = int(now // rule.window_seconds)  # 0, 1, 2, "
     "... since the epoch -> window = int(now / rule.window_seconds)  # 0, 1, 2, ... since the "
     "epoch": (

@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import math
+import re
 import secrets
 from collections.abc import Iterator
 from typing import Annotated
@@ -120,6 +120,7 @@ def list_products_by_page(session: SessionDep, page: Page = 1, limit: Limit = 20
 # The cursor is "base64(payload).base64(signature)". The client may not read, build or
 # edit it: the HMAC signature makes any change detectable. A demo key is generated at
 # start-up (cursors die with the process); a real deployment loads a fixed key from settings.
+# 32 bytes = 256 bits, the size of SHA-256's output: RFC 2104's recommended key length.
 CURSOR_KEY = secrets.token_bytes(32)
 
 
@@ -133,8 +134,14 @@ def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+URL_SAFE_BASE64 = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def _b64decode(text: str) -> bytes:
-    # validate=True: a character outside the URL-safe alphabet is an error, not skipped.
+    # Only the URL-safe alphabet: Python's decoder also takes the standard alphabet's "+" and
+    # "/" (newer Pythons warn about them), so check the text before decoding it.
+    if not URL_SAFE_BASE64.fullmatch(text):
+        raise ValueError("not URL-safe base64")
     data = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     # Strict: the last character of a base64 string carries unused bits, so several
     # spellings decode to the same bytes. Accept only the one spelling we produce, so that
@@ -162,14 +169,14 @@ def decode_cursor(cursor: str) -> CursorPayload:
     try:
         payload = _b64decode(encoded_payload)
         signature = _b64decode(encoded_signature)
-    except ValueError:  # binascii.Error (bad base64), or non-ASCII text
+    except ValueError:  # not our alphabet, bad length (binascii.Error), not our spelling
         raise invalid from None
     expected = hmac.new(CURSOR_KEY, payload, hashlib.sha256).digest()
     if not hmac.compare_digest(signature, expected):  # constant time: no timing oracle
         raise invalid
     try:
-        return CursorPayload.model_validate(json.loads(payload))
-    except (ValueError, ValidationError):  # a signed but malformed payload (key misuse)
+        return CursorPayload.model_validate_json(payload)
+    except ValidationError:  # signed, but not JSON or not a position (key misuse)
         raise invalid from None
 
 

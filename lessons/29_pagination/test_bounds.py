@@ -8,8 +8,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import Field, TypeAdapter, ValidationError
+from sqlalchemy import String
 
-from .support import client, query_bounds
+from .app import Product
+from .support import catalog, client, query_bounds
 
 LIMIT_MIN, LIMIT_MAX = query_bounds("/offset/products", "limit")
 PAGE_MIN, PAGE_MAX = query_bounds("/offset/products", "page")
@@ -25,6 +27,31 @@ def accepted(oracle: TypeAdapter[int], value: int) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def test_documented_bounds_are_limit_1_to_100_and_page_1_to_10000() -> None:
+    """The published bounds are the documented ones: limit 1 to 100, page 1 to 10 000."""
+    for path in ("/offset/products", "/cursor/products"):
+        assert query_bounds(path, "limit") == (1, 100), f"{path}: limit must be 1 to 100"
+        assert client.get(path, params={"limit": 100}).status_code == 200
+        assert client.get(path, params={"limit": 101}).status_code == 422
+    assert query_bounds("/offset/products", "page") == (1, 10_000), "page must be 1 to 10 000"
+    for page, status in ((0, 422), (1, 200), (10_000, 200), (10_001, 422)):
+        assert client.get("/offset/products", params={"page": page}).status_code == status, page
+
+
+def test_openapi_publishes_the_defaults_page_1_and_limit_20() -> None:
+    """Both endpoints publish limit's default 20 in OpenAPI, and the offset one page's 1."""
+    paths = client.get("/openapi.json").json()["paths"]
+
+    def default(path: str, name: str) -> int:
+        (parameter,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == name]
+        value: int = parameter["schema"]["default"]
+        return value
+
+    assert default("/offset/products", "limit") == 20
+    assert default("/cursor/products", "limit") == 20
+    assert default("/offset/products", "page") == 1
 
 
 def test_both_strategies_publish_the_same_limit_bounds() -> None:
@@ -74,9 +101,44 @@ def test_non_integer_limit_is_422(value: str) -> None:
     assert response.json()["detail"][0]["loc"] == ["query", "limit"]
 
 
+def test_product_id_bounds_are_1_to_the_largest_64_bit_integer() -> None:
+    """Path ids 1 and 2**63 - 1 reach the handler (204 and 404); OpenAPI publishes them."""
+    with catalog(["first"]):
+        assert client.delete("/products/1").status_code == 204
+        largest = client.delete(f"/products/{2**63 - 1}")
+    assert (largest.status_code, largest.json()) == (404, {"detail": "Product not found"})
+    operation = client.get("/openapi.json").json()["paths"]["/products/{product_id}"]["delete"]
+    (parameter,) = operation["parameters"]
+    assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (1, 2**63 - 1)
+
+
 @pytest.mark.parametrize("product_id", [0, 2**63, 10**30])
 def test_product_id_outside_what_the_database_stores_is_422(product_id: int) -> None:
     """An id below 1 or past SQLite's 64-bit integers is 422 at the path, never a 500."""
     response = client.delete(f"/products/{product_id}")
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == ["path", "product_id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("", 422), ("a", 201), ("x" * 100, 201), ("x" * 101, 422)]
+)
+def test_product_name_is_1_to_100_characters(name: str, status: int) -> None:
+    """POST /products takes a name of 1 to 100 characters (201, stored as sent), else 422."""
+    with catalog([]):
+        response = client.post("/products", json={"name": name})
+    assert response.status_code == status, response.text
+    if status == 201:
+        assert response.json() == {"id": 1, "name": name}
+    else:
+        assert [error["loc"] for error in response.json()["detail"]] == [["body", "name"]]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ProductIn"]
+    name_schema = schema["properties"]["name"]
+    assert (name_schema["minLength"], name_schema["maxLength"]) == (1, 100)
+
+
+def test_name_column_is_as_wide_as_the_api_allows() -> None:
+    """The column is VARCHAR(100): every name the API accepts fits on any database."""
+    column_type = Product.__table__.c.name.type
+    assert isinstance(column_type, String), column_type
+    assert column_type.length == 100

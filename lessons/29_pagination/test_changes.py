@@ -111,3 +111,13 @@ def test_create_is_201_and_delete_is_204_then_404() -> None:
         first, again = client.delete("/products/11"), client.delete("/products/11")
     assert (first.status_code, first.content) == (204, b"")
     assert (again.status_code, again.json()) == (404, {"detail": "Product not found"})
+
+
+def test_openapi_documents_201_for_create_and_204_or_404_for_delete() -> None:
+    """OpenAPI lists exactly the statuses the write routes answer (422: validation)."""
+    paths = client.get("/openapi.json").json()["paths"]
+    created = paths["/products"]["post"]["responses"]
+    deleted = paths["/products/{product_id}"]["delete"]["responses"]
+    assert set(created) == {"201", "422"}
+    assert set(deleted) == {"204", "404", "422"}
+    assert deleted["404"]["description"] == "No product with this id"

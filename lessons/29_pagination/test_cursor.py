@@ -5,13 +5,17 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
+from sqlalchemy import event
 
-from .app import sign
-from .support import catalog, client, cursor_page, names_of
+from .app import CURSOR_KEY, sign
+from .support import catalog, client, cursor_page, engine_for_tests, names_of
 
 NAMES = [f"P{number}" for number in range(1, 48)]  # 47 products, oldest first
 URL_SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -30,6 +34,45 @@ def test_first_page_has_newest_items_and_a_next_cursor() -> None:
     assert names_of(body) == [f"P{number}" for number in range(47, 27, -1)]
     assert isinstance(body["next_cursor"], str)
     assert set(body) == {"items", "next_cursor"}, "no total: a cursor API need not count"
+
+
+def test_default_limit_is_twenty() -> None:
+    """Without `limit` the cursor endpoint serves the 20 newest items, like the offset one."""
+    with catalog(NAMES):
+        body = client.get("/cursor/products").json()
+    assert names_of(body) == [f"P{number}" for number in range(47, 27, -1)]
+    assert isinstance(body["next_cursor"], str)
+
+
+@contextmanager
+def sql_statements() -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement (and its parameters) the test database runs inside the block."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:  # (connection, cursor, statement, parameters, ...)
+        statements.append((args[2], args[3]))
+
+    event.listen(engine_for_tests, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine_for_tests, "before_cursor_execute", record)
+
+
+def test_a_cursor_page_is_one_query_for_limit_plus_one_rows() -> None:
+    """A page of 5 runs one SELECT with LIMIT 6 (the extra row answers "more?") and no COUNT."""
+    with catalog(NAMES):
+        first = cursor_page(5)  # ends at P43
+        with sql_statements() as statements:
+            second = cursor_page(5, first["next_cursor"])
+    assert names_of(second) == ["P42", "P41", "P40", "P39", "P38"]
+    ((statement, parameters),) = statements
+    assert "count(" not in statement.lower(), "a cursor page must not count the table"
+    assert " ".join(statement.split()) == (
+        "SELECT products.id, products.name FROM products WHERE products.id < ? "
+        "ORDER BY products.id DESC LIMIT ? OFFSET ?"
+    )
+    assert parameters == (43, 6, 0), "rows before id 43, limit + 1 of them, no offset"
 
 
 def test_next_cursor_continues_right_after_the_previous_page() -> None:
@@ -69,6 +112,11 @@ def test_cursor_is_an_opaque_url_safe_token() -> None:
     assert get_with_cursor(ISSUED) == 200
 
 
+def test_cursor_key_is_256_bits() -> None:
+    """The HMAC key is 32 random bytes: as long as SHA-256's output, as RFC 2104 recommends."""
+    assert len(CURSOR_KEY) == 32
+
+
 def test_client_built_cursor_is_400() -> None:
     """Decoding the payload, changing the position and re-encoding it is refused: 400."""
     payload, signature = ISSUED.split(".")
@@ -106,6 +154,24 @@ def test_other_spelling_of_the_same_bytes_is_400() -> None:
     assert get_with_cursor(respelled) == 400
 
 
+def test_cursor_in_the_standard_base64_alphabet_is_400() -> None:
+    """The same bytes spelled with "+" and "/" instead of "-" and "_" are 400: not our alphabet."""
+    # One of these cursors almost surely holds "-" or "_" (its signature is 43 random chars).
+    signed = (sign(f'{{"before_id":{number}}}'.encode()) for number in range(1, 100))
+    issued = next(cursor for cursor in signed if {"-", "_"} & set(cursor))
+    standard = issued.replace("-", "+").replace("_", "/")
+    payload, signature = issued.split(".")
+    other_payload, other_signature = standard.split(".")
+    # Python's decoder reads both spellings as the same bytes...
+    for ours, theirs in ((payload, other_payload), (signature, other_signature)):
+        assert base64.b64decode(theirs + "=" * (-len(theirs) % 4)) == base64.urlsafe_b64decode(
+            ours + "=" * (-len(ours) % 4)
+        )
+    # ...yet only the URL-safe spelling the server issued is accepted.
+    assert get_with_cursor(issued) == 200
+    assert get_with_cursor(standard) == 400
+
+
 @given(garbage=st.text())
 @example(garbage="")
 @example(garbage=".")
@@ -135,6 +201,14 @@ def test_well_formed_but_unsigned_cursor_is_400(payload: bytes, signature: bytes
 def test_signed_but_malformed_payload_is_400(payload: bytes) -> None:
     """Even a correctly signed cursor is 400 when its payload is not a valid position."""
     assert get_with_cursor(sign(payload)) == 400
+
+
+def test_signed_position_is_any_id_a_row_can_have() -> None:
+    """A signed before_id of 1 (the lowest id) is a valid, empty end of the list; 0 is 400."""
+    with catalog(NAMES):
+        response = client.get("/cursor/products", params={"cursor": sign(b'{"before_id":1}')})
+    assert (response.status_code, response.json()) == (200, {"items": [], "next_cursor": None})
+    assert get_with_cursor(sign(b'{"before_id":0}')) == 400
 
 
 def test_openapi_documents_the_400() -> None:

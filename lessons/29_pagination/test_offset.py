@@ -56,3 +56,15 @@ def test_exact_multiple_has_no_extra_page() -> None:
     with catalog(NAMES[:40]):
         first, second = offset_page(1, 20), offset_page(2, 20)
     assert (first["pages"], len(first["items"]), len(second["items"])) == (2, 20, 20)
+
+
+def test_demo_catalog_has_47_products_so_page_3_of_20_is_partial() -> None:
+    """The served demo database holds Product 1 … Product 47: page 3 of 20 has the last 7."""
+    body = offset_page(3, 20)  # no catalog(): the app's own in-memory database
+    assert body == {
+        "items": [{"id": number, "name": f"Product {number}"} for number in range(7, 0, -1)],
+        "total": 47,
+        "page": 3,
+        "limit": 20,
+        "pages": 3,
+    }
