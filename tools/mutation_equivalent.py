@@ -53,6 +53,11 @@ _SLEEP_0_REASON = (
     "exactly the code 0 does"
 )
 
+_VALIDATOR_CLASSMETHOD_REASON = (
+    "pydantic's field_validator makes a function whose first parameter is `cls` a "
+    "classmethod itself; the decorator is there for readers and type checkers"
+)
+
 _DUMMY_HASH_15 = (
     "lessons/15_permissions/app.py: DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(32))"
     "  # unknown users: see lesson 14 -> DUMMY_HASH = password_hash.hash("
@@ -76,11 +81,16 @@ EQUIVALENT: dict[str, str] = {
         "the only caller passes `message` by position and `sender` by keyword, which both "
         "signatures accept alike; only a call with a positional sender could tell them apart"
     ),
-    "lessons/06_validation/app.py: @classmethod -> "
-    "def tags_are_unique(cls, tags: list[str]) -> list[str]:": (
-        "pydantic's field_validator makes a function whose first parameter is `cls` a "
-        "classmethod itself; the decorator is there for readers and type checkers"
+    "lessons/14_jwt_auth/support.py: client: TestClient, username: str, password: str, *, "
+    'full_name: str = "Test User" -> client: TestClient, username: str, password: str, /, '
+    'full_name: str = "Test User"': (
+        "every call passes client, username and password by position and full_name, if at "
+        "all, by keyword, which both signatures accept alike"
     ),
+    "lessons/06_validation/app.py: @classmethod -> "
+    "def tags_are_unique(cls, tags: list[str]) -> list[str]:": _VALIDATOR_CLASSMETHOD_REASON,
+    "lessons/37_crud_capstone/schemas.py: @classmethod -> "
+    "def not_null(cls, value: str | None) -> str:": _VALIDATOR_CLASSMETHOD_REASON,
     "lessons/07_dependencies/app.py:  -> class Session:": (
         "Session() takes no arguments; without @dataclass `open: bool = True` is a class "
         "attribute that reads True until the instance sets False: nothing can tell them apart"

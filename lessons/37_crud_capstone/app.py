@@ -7,13 +7,13 @@ The seed's in-memory version, with its id bug, is naive.py.
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request, Response, status
+from fastapi import Depends, FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from .database import get_session, lifespan
 from .models import User
-from .schemas import Problem, UserCreate, UserOut, UserPage, UserUpdate
+from .schemas import Limit, Offset, Problem, UserCreate, UserId, UserOut, UserPage, UserUpdate
 from .service import EmailTaken, UserNotFound, UserService
 
 app = FastAPI(title="Lesson 37: CRUD capstone", lifespan=lifespan)
@@ -24,8 +24,6 @@ async def get_service(session: Annotated[Session, Depends(get_session)]) -> User
 
 
 Service = Annotated[UserService, Depends(get_service)]
-# Ids are INTEGER columns: a bound keeps an enormous id a 422, not a driver overflow.
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No user has this id"}
@@ -60,9 +58,8 @@ def create_user(
 @app.get("/users", response_model=UserPage)
 def list_users(
     service: Service,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    # Offset pages make the database skip `offset` rows: the cap keeps that cheap.
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     users, total = service.page(limit, offset)
     return {"items": users, "total": total, "limit": limit, "offset": offset}

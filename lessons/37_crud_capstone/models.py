@@ -4,7 +4,6 @@ from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_LENGTH = 100
-EMAIL_LENGTH = 320
 
 
 class Base(DeclarativeBase):
@@ -19,4 +18,5 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
+    # No length of its own: EmailStr already refuses an address longer than 254 characters.
+    email: Mapped[str] = mapped_column(unique=True)

@@ -6,17 +6,15 @@ wrong: after a delete, len(users) + 1 can be an id that is still in use. The sta
 in test_state_machine.py finds this on its own.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, HTTPException, Path, Query, Request, Response, status
+from fastapi import FastAPI, HTTPException, Request, Response, status
 
-from .schemas import UserCreate, UserOut, UserPage, UserUpdate
+from .schemas import Limit, Offset, UserCreate, UserId, UserOut, UserPage, UserUpdate
 
 app = FastAPI(title="Lesson 37: the seed's naive CRUD (has an id bug)")
 
 users: dict[int, UserOut] = {}
-
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def find(user_id: int) -> UserOut:
@@ -40,10 +38,7 @@ def create_user(payload: UserCreate, request: Request, response: Response) -> Us
 
 
 @app.get("/users")
-def list_users(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> UserPage:
+def list_users(limit: Limit = 20, offset: Offset = 0) -> UserPage:
     ordered = [users[key] for key in sorted(users)]
     return UserPage(
         items=ordered[offset : offset + limit], total=len(users), limit=limit, offset=offset

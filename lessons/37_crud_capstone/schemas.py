@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from .models import NAME_LENGTH
@@ -9,6 +10,13 @@ from .models import NAME_LENGTH
 # PostgreSQL text cannot hold NUL (SQLite can): refused here, it is a 422 on both databases.
 NO_NUL = r"^[^\x00]*$"
 Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH, pattern=NO_NUL)]
+
+# The bounds both apps (app.py and naive.py) publish, defined once.
+# Ids are INTEGER columns: a bound keeps an enormous id a 422, not a driver overflow.
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+# Offset pages make the database skip `offset` rows: the cap keeps that cheap.
+Offset = Annotated[int, Query(ge=0, le=10_000)]
 
 
 class UserCreate(BaseModel):

@@ -3,10 +3,12 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from . import naive
 from .app import app
 from .conftest import Database
+from .database import lifespan
 from .models import User
 
 client = TestClient(app)
@@ -37,6 +39,8 @@ def test_read_answers_200_or_404(database: Database) -> None:
     missing = client.get(f"/users/{user['id'] + 1}")
     assert (missing.status_code, missing.json()) == (404, {"detail": "User not found"})
     assert client.get(f"/users/{2**31}").status_code == 422, "no INTEGER id is that large"
+    assert client.get(f"/users/{2**31 - 1}").status_code == 404, "the largest INTEGER is an id"
+    assert client.get("/users/0").status_code == 422, "ids start at 1"
 
 
 def test_patch_changes_only_the_fields_sent(database: Database) -> None:
@@ -52,6 +56,25 @@ def test_patch_changes_only_the_fields_sent(database: Database) -> None:
     assert client.get(url).json() == moved.json(), "the change was committed"
     missing = client.patch(f"/users/{user['id'] + 1}", json={"name": "x"})
     assert (missing.status_code, missing.json()) == (404, {"detail": "User not found"})
+
+
+def test_a_write_answers_without_reading_the_row_back(database: Database) -> None:
+    """After COMMIT the response is built from the objects in memory: no SELECT re-reads them."""
+    user = create("Ann", "ann@example.com")
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split()[0].upper())
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        renamed = client.patch(f"/users/{user['id']}", json={"name": "Annie"})
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert renamed.json() == {**user, "name": "Annie"}
+    # One SELECT finds the user, one UPDATE writes it. With expire_on_commit=True (the
+    # default) COMMIT would expire the object and serialising it would SELECT it again.
+    assert statements == ["SELECT", "UPDATE"], statements
 
 
 def test_null_and_unknown_fields_are_422(database: Database) -> None:
@@ -101,6 +124,13 @@ def bounds(name: str) -> tuple[int, int]:
     return schema["minimum"], schema["maximum"]
 
 
+def test_names_are_1_to_100_characters(database: Database) -> None:
+    """A name is 1 to 100 characters (the column is VARCHAR(100)): "" and 101 → 422."""
+    for name, status in (("", 422), ("x", 201), ("x" * 100, 201), ("x" * 101, 422)):
+        response = client.post("/users", json={"name": name, "email": f"{len(name)}@example.com"})
+        assert response.status_code == status, f"a name of {len(name)} characters"
+
+
 def test_list_is_paginated_in_id_order(database: Database) -> None:
     """GET /users pages by limit/offset in id order, with the total; out-of-range → 422."""
     users = [create(f"User {n}", f"u{n}@example.com") for n in range(5)]
@@ -111,8 +141,9 @@ def test_list_is_paginated_in_id_order(database: Database) -> None:
     default = client.get("/users").json()
     assert (default["limit"], default["offset"], default["items"]) == (20, 0, users)
 
-    for name in ("limit", "offset"):
-        low, high = bounds(name)
+    published = {"limit": (1, 100), "offset": (0, 10_000)}
+    assert {name: bounds(name) for name in published} == published
+    for name, (low, high) in published.items():
         for value, status in ((low - 1, 422), (low, 200), (high, 200), (high + 1, 422)):
             response = client.get("/users", params={name: value})
             assert response.status_code == status, f"{name}={value}"
@@ -147,6 +178,8 @@ def test_the_app_serves_the_database_its_lifespan_opens(database: Database) -> N
     with TestClient(app) as served:
         user = served.post("/users", json={"name": "Ann", "email": "ann@example.com"}).json()
         engine = app.state.session_factory.kw["bind"]
+    # An @asynccontextmanager: Starlette would wrap (and warn about) a bare async generator.
+    assert app.router.lifespan_context is lifespan
     assert engine.url == database.engine.url, "DATABASE_URL points at the test database"
     with database.factory() as session:
         stored = session.get(User, user["id"])
@@ -180,3 +213,14 @@ def test_the_naive_variant_differs_only_in_its_ids() -> None:
     assert renamed.json() == {"id": 2, "name": "Bobby", "email": "bob@example.com"}
     assert seed.patch("/users/3", json={"name": "x"}).status_code == 404
     assert seed.delete("/users/3").status_code == 404
+    assert seed.get("/users/0").status_code == 422, "the same published bounds"
+    assert seed.get(f"/users/{2**31}").status_code == 422
+    default = seed.get("/users").json()
+    assert (default["limit"], default["offset"], [u["id"] for u in default["items"]]) == (
+        20,
+        0,
+        [1, 2],
+    )
+    second = seed.get("/users", params={"limit": 1, "offset": 1}).json()
+    assert ([u["id"] for u in second["items"]], second["total"]) == ([2], 2)
+    assert seed.get("/users", params={"limit": 101}).status_code == 422
