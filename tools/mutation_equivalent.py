@@ -87,6 +87,12 @@ EQUIVALENT: dict[str, str] = {
         "every call passes client, username and password by position and full_name, if at "
         "all, by keyword, which both signatures accept alike"
     ),
+    "lessons/36_anti_patterns/testing.py: def __init__(self, *, down: bool = False, refuse: "
+    "frozenset[int] = frozenset()) -> None: -> def __init__(self, /, down: bool = False, "
+    "refuse: frozenset[int] = frozenset()) -> None:": (
+        "the lesson builds the fake with no arguments and exercise 3 passes `down` by keyword, "
+        "which both signatures accept alike"
+    ),
     "lessons/06_validation/app.py: @classmethod -> "
     "def tags_are_unique(cls, tags: list[str]) -> list[str]:": _VALIDATOR_CLASSMETHOD_REASON,
     "lessons/37_crud_capstone/schemas.py: @classmethod -> "
@@ -96,6 +102,8 @@ EQUIVALENT: dict[str, str] = {
         "attribute that reads True until the instance sets False: nothing can tell them apart"
     ),
     _WAIT_LIMIT % "11.0": _WAIT_LIMIT_REASON,
+    "lessons/36_anti_patterns/testing.py: PATIENCE = 10.0 -> PATIENCE = 11.0": _WAIT_LIMIT_REASON,
+    "lessons/36_anti_patterns/testing.py: PATIENCE = 10.0 -> PATIENCE = 9.0": _WAIT_LIMIT_REASON,
     _WAIT_LIMIT % "9.0": _WAIT_LIMIT_REASON,
     _DUMMY_HASH % "31": _DUMMY_HASH_REASON,
     _DUMMY_HASH % "33": _DUMMY_HASH_REASON,

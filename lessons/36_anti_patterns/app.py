@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -114,9 +114,8 @@ class Signup(BaseModel):
 
 
 class UserOut(BaseModel):
-    # from_attributes: validate straight from an ORM object (reads user.id, user.name...).
-    model_config = ConfigDict(from_attributes=True)
-
+    # No `from_attributes` needed: FastAPI reads the fields off the returned ORM object
+    # itself when it applies a response model (lesson 18 proves it).
     id: int
     name: str
     email: str
@@ -220,8 +219,6 @@ class OrderIn(BaseModel):
 
 
 class OrderOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     sku: str
     quantity: int

@@ -10,6 +10,7 @@ opens the gate. The order of events shows whether the loop could work meanwhile.
 
 import asyncio
 import threading
+import time
 from concurrent import futures
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from .app import app, get_inventory
+from .integrations import LegacyInventory
 from .testing import PATIENCE, GatedInventory, overridden
 
 client = TestClient(app)
@@ -109,10 +111,21 @@ def test_def_handler_blocks_only_its_worker_thread() -> None:
 def test_both_stock_routes_answer_alike(prefix: str) -> None:
     """With the real (slow) client both routes give the same answers: only concurrency differs."""
     found = client.get(f"{prefix}/stock/lamp")
+    desks = client.get(f"{prefix}/stock/desk")
     unknown = client.get(f"{prefix}/stock/sofa")
     malformed = client.get(f"{prefix}/stock/Lamp-1")
 
     assert (found.status_code, found.json()) == (200, {"sku": "lamp", "in_stock": 40})
+    assert (desks.status_code, desks.json()) == (200, {"sku": "desk", "in_stock": 3})
     assert (unknown.status_code, unknown.json()) == (404, {"detail": "Unknown product"})
     assert malformed.status_code == 422
     assert malformed.json()["detail"][0]["loc"] == ["path", "sku"]
+
+
+def test_legacy_client_blocks_its_thread_for_20_ms_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in SDK holds the calling thread with time.sleep(0.02): a 20 ms round trip."""
+    naps: list[float] = []
+    monkeypatch.setattr(time, "sleep", naps.append)  # the module LegacyInventory calls
+
+    assert LegacyInventory().stock("lamp") == 40
+    assert naps == [0.02], "one blocking 20 ms round trip per call"

@@ -98,6 +98,27 @@ def test_failed_delivery_stays_in_the_outbox_and_is_retried(
     assert warehouse.shipped == [1], "shipped exactly once, in the end"
 
 
+class RamblingWarehouse:
+    """A warehouse whose error message is far longer than the outbox column."""
+
+    def ship(self, order_id: int) -> None:
+        raise RuntimeError("x" * 500)
+
+
+def test_recorded_error_is_cut_to_fit_its_column(
+    sessions: sessionmaker[Session], warehouse: FakeWarehouse
+) -> None:
+    """last_error keeps the first 200 characters of the failure: the size of its column."""
+    assert client.post("/after/orders", json={"sku": "lamp", "quantity": 1}).status_code == 201
+
+    with sessions() as session:
+        assert process_outbox(session, RamblingWarehouse()) == 0
+        message = session.scalars(select(OutboxMessage)).one()
+
+    assert message.last_error == ("RuntimeError: " + "x" * 500)[:200]
+    assert len(message.last_error) == 200
+
+
 def test_one_failing_message_does_not_hold_back_the_others(
     sessions: sessionmaker[Session], warehouse: FakeWarehouse
 ) -> None:
@@ -181,4 +202,4 @@ def test_app_runs_on_its_own_seeded_database_with_no_setup() -> None:
     response = client.post("/after/orders", json={"sku": "desk", "quantity": 9})
 
     assert response.status_code == 409
-    assert response.json() == {"detail": f"Only {STARTING_STOCK['desk']} of 'desk' left"}
+    assert response.json() == {"detail": "Only 2 of 'desk' left"}, "the shop starts with 2 desks"

@@ -14,8 +14,8 @@ from fastapi import HTTPException
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Select, create_engine, event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from lessons.testkit import isolated_database
 
@@ -48,6 +48,8 @@ def test_service_registers_a_user_without_any_http(sessions: sessionmaker[Sessio
     assert (user.id, user.name, user.email) == (1, "Ada", "ada@example.com")
     assert user.password_hash.startswith(f"scrypt${services.SCRYPT_COST}$")
     assert "s3cret-pw" not in user.password_hash, "the password itself must never be stored"
+    salt = user.password_hash.split("$")[2]
+    assert len(bytes.fromhex(salt)) == 16, "a 128-bit random salt (NIST SP 800-132's minimum)"
     assert verify_password("s3cret-pw", user.password_hash)
     assert not verify_password("s3cret-pW", user.password_hash)
 
@@ -55,8 +57,8 @@ def test_service_registers_a_user_without_any_http(sessions: sessionmaker[Sessio
 def test_password_hash_records_its_cost_so_raising_it_keeps_old_hashes_valid(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each hash names its scrypt cost; the shipped cost is at least RFC 7914's 2**14."""
-    assert PRODUCTION_SCRYPT_COST >= 2**14
+    """Each hash names its scrypt cost; the shipped cost is RFC 7914's 2**14."""
+    assert PRODUCTION_SCRYPT_COST == 2**14, "the cost RFC 7914 suggests for interactive logins"
     old = hash_password("s3cret-pw")
     monkeypatch.setattr(services, "SCRYPT_COST", 2 * services.SCRYPT_COST)
     new = hash_password("s3cret-pw")
@@ -66,6 +68,38 @@ def test_password_hash_records_its_cost_so_raising_it_keeps_old_hashes_valid(
     assert old != new, "each hash has its own random salt"
     assert verify_password("s3cret-pw", old), "an old hash must survive a cost increase"
     assert verify_password("s3cret-pw", new)
+
+
+def test_services_take_their_arguments_by_keyword(sessions: sessionmaker[Session]) -> None:
+    """After the session everything is keyword-only: two strings cannot be swapped silently."""
+    with sessions() as session:
+        with pytest.raises(TypeError):
+            register_user(session, "Ada", "ada@example.com", "s3cret-pw")  # type: ignore[call-arg]
+        with pytest.raises(TypeError):
+            create_order(session, "lamp", 1)  # type: ignore[call-arg]
+        assert not session.new, "nothing was staged by the refused calls"
+
+
+# SQLite has no row locks and drops FOR UPDATE when it compiles; PostgreSQL's compiler
+# shows the SQL a real deployment would send. Creating an engine does not connect.
+POSTGRESQL = create_engine("postgresql+psycopg://").dialect
+
+
+def test_create_order_locks_the_product_row(sessions: sessionmaker[Session]) -> None:
+    """The stock is read FOR UPDATE (rendered on PostgreSQL), so two orders cannot both win."""
+    statements: list[str] = []
+
+    def record(state: ORMExecuteState) -> None:
+        assert isinstance(state.statement, Select)
+        statements.append(str(state.statement.compile(dialect=POSTGRESQL)))
+
+    with sessions() as session:
+        event.listen(session, "do_orm_execute", record)
+        create_order(session, sku="lamp", quantity=1)
+
+    product_reads = [sql for sql in statements if "FROM products" in sql]
+    assert len(product_reads) == 1
+    assert product_reads[0].endswith("FOR UPDATE"), product_reads[0]
 
 
 def test_service_refuses_a_taken_email_with_a_domain_error(
