@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, status
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -56,9 +56,9 @@ class TaskIn(BaseModel):
     done: bool = False
 
 
+# No from_attributes needed: FastAPI validates what a route returns against its response_model
+# reading attributes itself, so the Task objects below come out as TaskOut.
 class TaskOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     title: str
     done: bool

@@ -4,11 +4,14 @@ Alembic runs in-process through its `command` API, against the test's own empty 
 """
 
 import io
+import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -18,7 +21,7 @@ from sqlalchemy import Column, Integer, MetaData, create_engine, inspect, select
 
 from lessons.testkit import REPO_ROOT
 
-from .migrate import DATABASE_URL_ENV, alembic_config
+from .migrate import DATABASE_URL_ENV, HERE, alembic_config
 from .models import Base, Task
 
 Schema = dict[str, Any]
@@ -77,6 +80,12 @@ def differences(url: str, metadata: MetaData) -> list[Any]:
             return diff
     finally:
         engine.dispose()
+
+
+def add_version_folder(config: Config, folder: Path) -> None:
+    """Let Alembic find revisions in `folder` too, besides the lesson's migrations/versions."""
+    folders = os.pathsep.join([str(HERE / "migrations" / "versions"), str(folder)])
+    config.set_main_option("version_locations", folders.replace("%", "%%"))
 
 
 # --- upgrade / downgrade ---------------------------------------------------------------------
@@ -225,6 +234,86 @@ def test_offline_mode_prints_the_sql_and_touches_no_database(
     assert snapshot(database_url) == {}, "nothing ran against the database"
 
 
+SEED_MIGRATION = '''"""Seed a task (a data migration, for the offline-mode test).
+
+Revision ID: seed
+Revises: {head}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "seed"
+down_revision = "{head}"
+
+
+def upgrade() -> None:
+    tasks = sa.table("tasks", sa.column("title", sa.String))
+    op.execute(tasks.insert().values(title="seeded by a data migration"))
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM tasks WHERE title = 'seeded by a data migration'")
+'''
+
+
+def test_offline_mode_writes_data_values_into_the_sql(config: Config, tmp_path: Path) -> None:
+    """`--sql` renders a data migration's values inline (literal_binds): the script runs as is."""
+    head = ScriptDirectory.from_config(config).get_current_head()
+    seed = SEED_MIGRATION.format(head=head)
+    (tmp_path / "seed_a_task.py").write_text(seed, encoding="utf-8")
+    add_version_folder(config, tmp_path)
+    output = io.StringIO()
+    config.output_buffer = output
+
+    command.upgrade(config, f"{head}:seed", sql=True)
+
+    assert "INSERT INTO tasks (title) VALUES ('seeded by a data migration')" in output.getvalue(), (
+        "a bound parameter (:title) would leave the value out of the printed SQL"
+    )
+
+
+def test_autogenerate_drafts_changes_in_batch_mode_and_the_draft_runs(
+    config: Config, database_url: str, tmp_path: Path
+) -> None:
+    """`revision --autogenerate` writes column changes in op.batch_alter_table (SQLite-safe)."""
+    command.upgrade(config, "head")
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:  # a column the models do not have: drift
+            connection.execute(text("ALTER TABLE tasks ADD COLUMN legacy INTEGER"))
+    finally:
+        engine.dispose()
+    add_version_folder(config, tmp_path)
+
+    command.revision(
+        config, "drop legacy", autogenerate=True, rev_id="drift", version_path=str(tmp_path)
+    )
+
+    draft = (tmp_path / "drift_drop_legacy.py").read_text(encoding="utf-8")
+    assert "with op.batch_alter_table('tasks', schema=None) as batch_op:" in draft
+    assert "batch_op.drop_column('legacy')" in draft
+    command.upgrade(config, "head")  # the reviewed draft runs, on SQLite and PostgreSQL
+    assert differences(database_url, Base.metadata) == []
+
+
+def test_running_alembic_in_process_leaves_the_callers_logging_alone(
+    config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Called in-process, env.py skips alembic.ini's logging: the caller's handlers stay."""
+    handlers = list(logging.getLogger().handlers)
+
+    with caplog.at_level(logging.INFO, logger="alembic"):
+        command.upgrade(config, "head")
+
+    assert logging.getLogger().handlers == handlers, "fileConfig replaced the root handlers"
+    steps = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Running")]
+    assert steps[:2] == [
+        "Running upgrade  -> 0001, Create the tasks table.",
+        "Running upgrade 0001 -> 0002, Add tasks.done, false for every existing row.",
+    ], "pytest's log capture (the caller's handler) no longer sees Alembic's log lines"
+
+
 def test_the_documented_command_line_migrates_from_the_repository_root(
     config: Config, database_url: str
 ) -> None:
@@ -251,3 +340,31 @@ def test_a_percent_sign_in_the_url_survives_the_config() -> None:
     """alembic.ini values are interpolated; alembic_config escapes "%" so URLs stay intact."""
     url = "postgresql+psycopg://user:p%40ss@db.example/app"  # "@" in a password, URL-quoted
     assert alembic_config(url).get_main_option("sqlalchemy.url") == url
+
+
+DEPLOY_SCRIPT = """
+import logging
+import alembic.config
+
+log = logging.getLogger("deploy")
+alembic.config.main(["-c", "lessons/20_migrations/alembic.ini", "upgrade", "head"])
+log.warning("migrated; starting the app")
+"""
+
+
+def test_a_script_running_alembics_command_line_keeps_its_own_loggers(database_url: str) -> None:
+    """alembic.ini's logging setup leaves loggers made before it working (no disabled loggers)."""
+    result = subprocess.run(
+        [sys.executable, "-c", DEPLOY_SCRIPT],
+        cwd=REPO_ROOT,
+        env={**os.environ, DATABASE_URL_ENV: database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Running upgrade 0001 -> 0002" in result.stderr, "the command line logs its steps"
+    assert "WARNI [deploy] migrated; starting the app" in result.stderr, (
+        "the script's own logger, created before Alembic configured logging, went silent"
+    )

@@ -31,12 +31,12 @@ url = config.get_main_option("sqlalchemy.url") or migrate.database_url()
 
 def run_migrations_offline() -> None:
     """`alembic upgrade head --sql`: print the SQL instead of running it (for review)."""
+    # literal_binds: values go into the SQL itself ('text', not :param), so it runs as is.
     context.configure(
         url=url,
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
-        render_as_batch=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -50,7 +50,8 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            # SQLite cannot ALTER most things in place; "batch" mode rebuilds the table.
+            # `revision --autogenerate` drafts changes inside op.batch_alter_table(): SQLite
+            # cannot ALTER most things in place, and "batch" mode rebuilds the table there.
             render_as_batch=True,
         )
         with context.begin_transaction():
