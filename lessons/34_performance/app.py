@@ -37,7 +37,7 @@ UPSTREAM_URL_ENV = "LESSON34_UPSTREAM_URL"
 UPSTREAM_TIMEOUT_SECONDS = 0.3
 
 
-@dataclass(frozen=True)
+@dataclass
 class Upstream:
     bounded: httpx.AsyncClient  # the right way: every phase has a timeout
     unbounded: httpx.AsyncClient  # the anti-pattern, kept so that it can be measured
@@ -89,10 +89,12 @@ class InFlight:
 class Counters:
     """How much real work the app has done: tests count work, not only time."""
 
+    reports_built: int
+    imports_handled: int
+
     def __init__(self) -> None:
         self._lock = threading.Lock()  # `def` handlers run in several threads at once
-        self.reports_built = 0
-        self.imports_handled = 0
+        self.reset()  # both counters start at 0
 
     def count_report(self) -> None:
         with self._lock:

@@ -1,7 +1,6 @@
 """Measure lesson 34's claims on a real Uvicorn server and print them as a markdown table.
 
-Run it:  python -m lessons.34_performance.measure           (a few seconds)
-         python -m lessons.34_performance.measure --quick   (fewer requests)
+Run it:  python -m lessons.34_performance.measure   (a few seconds)
 
 The lesson's tests call these same functions, so the README's table cannot drift from the
 code that produced it. Every number is wall time seen by a client, over loopback.
@@ -9,14 +8,13 @@ code that produced it. Every number is wall time seen by a client, over loopback
 
 from __future__ import annotations
 
-import argparse
 import asyncio
+import itertools
 import math
 import select
 import socket
 import statistics
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,11 +54,11 @@ class HangingUpstream:
 
     The kernel completes TCP handshakes for a listening socket on its own, so a client
     connects, sends its request and waits for a response that never comes: a hung server,
-    with no sleep anywhere. `release()` hangs up on everyone who is waiting.
+    with no sleep anywhere. `release()` hangs up on the clients it holds.
     """
 
     def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener = socket.create_server(("127.0.0.1", 0))  # any free port
         host, port = self._listener.getsockname()
         self.url = f"http://{host}:{port}"
         self._held: list[socket.socket] = []
@@ -74,16 +72,7 @@ class HangingUpstream:
         self._held.append(connection)
 
     def release(self) -> int:
-        """Close every connection, held or still queued; returns how many there were."""
-        self._listener.setblocking(False)
-        try:
-            while True:
-                connection, _ = self._listener.accept()
-                self._held.append(connection)
-        except BlockingIOError:  # nobody else is queued
-            pass
-        finally:
-            self._listener.setblocking(True)
+        """Close every held connection; returns how many there were."""
         released = len(self._held)
         for connection in self._held:
             connection.close()  # the client's read fails at once: "connection reset"
@@ -91,11 +80,12 @@ class HangingUpstream:
         return released
 
     def close(self) -> None:
+        """Hang up on everyone: the held clients, and those still queued (they get a reset)."""
         self.release()
         self._listener.close()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Lesson:
     base_url: str
     upstream: HangingUpstream
@@ -111,15 +101,15 @@ def running_lesson() -> Iterator[Lesson]:
             try:
                 yield Lesson(base_url=server.base_url, upstream=upstream)
             finally:
-                upstream.release()  # free any request still waiting, so the server stops at once
+                upstream.close()  # free any request still waiting, so the server stops at once
     finally:
-        upstream.close()
+        upstream.close()  # also if the server never started (closing twice is harmless)
 
 
 # --- Measurements ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class Scale:
     concurrency: int  # requests sent at the same moment in a burst
     tries: int  # runs of each fast measurement (overlapping bursts, cached runs): see below
@@ -129,16 +119,15 @@ class Scale:
 
 
 FULL = Scale(concurrency=8, tries=5, repeats=5, samples=50, misses=2)
-QUICK = Scale(concurrency=4, tries=1, repeats=2, samples=10, misses=1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Burst:
     elapsed: float  # seconds until the last response arrived
     peak: int  # the most requests in their slow part at the same moment
 
 
-@dataclass(frozen=True)
+@dataclass
 class CacheRun:
     uncached_builds: int
     uncached_elapsed: float
@@ -147,7 +136,7 @@ class CacheRun:
     cached_flags: list[bool]  # the `cached` field of each cached response, in order
 
 
-@dataclass(frozen=True)
+@dataclass
 class LimitRun:
     status: int
     elapsed: float
@@ -155,7 +144,7 @@ class LimitRun:
     body_size: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class TimeoutRun:
     bounded_status: int
     bounded_elapsed: float
@@ -164,13 +153,13 @@ class TimeoutRun:
     unbounded_elapsed: float
 
 
-@dataclass(frozen=True)
+@dataclass
 class LatencyRun:
     latencies: list[float]
     builds: int  # reports actually built, i.e. cache misses
 
 
-@dataclass(frozen=True)
+@dataclass
 class Measurements:
     scale: Scale
     blocking_in_async: Burst
@@ -182,9 +171,13 @@ class Measurements:
     latency: LatencyRun
 
 
+# Each measurement asks for reports nobody has asked for yet (running_lesson starts a fresh
+# server), so none of them is cached already.
+fresh_report_ids = itertools.count(1)
+
+
 def fresh_report_id() -> int:
-    # Random, so a long-running server's cache never already holds it.
-    return uuid.uuid4().int % 1_000_000_000 + 1
+    return next(fresh_report_ids)
 
 
 async def reports_built(client: httpx.AsyncClient) -> int:
@@ -210,7 +203,7 @@ async def fastest_burst(client: httpx.AsyncClient, path: str, scale: Scale) -> B
     return min(bursts, key=lambda b: b.elapsed)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CachedRun:
     elapsed: float
     builds: int
@@ -315,6 +308,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+def kib(size: int) -> str:
+    return f"{size // 1024} KiB"
+
+
 def render_table(m: Measurements) -> str:
     n, work = m.scale.concurrency, ms(WORK_SECONDS)
     lat = m.latency.latencies
@@ -340,7 +337,7 @@ def render_table(m: Measurements) -> str:
             f"{ms(m.cache.cached_elapsed)}, report built {m.cache.cached_builds} times",
         ),
         (
-            f"{m.limit.body_size // 1024} KiB body, {MAX_BODY_BYTES // 1024} KiB limit",
+            f"{kib(m.limit.body_size)} body, {kib(MAX_BODY_BYTES)} limit",
             f"{m.limit.status} in {ms(m.limit.elapsed)}, handler ran {m.limit.handler_calls} times",
         ),
         (
@@ -364,12 +361,9 @@ def render_table(m: Measurements) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Measure lesson 34 on a real server.")
-    parser.add_argument("--quick", action="store_true", help="send fewer requests")
-    options = parser.parse_args(argv)
+def main() -> None:
     with running_lesson() as lesson:
-        measurements = asyncio.run(measure_all(lesson, QUICK if options.quick else FULL))
+        measurements = asyncio.run(measure_all(lesson, FULL))
     print(render_table(measurements))
 
 

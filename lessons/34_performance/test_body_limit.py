@@ -167,6 +167,23 @@ def test_non_http_scopes_pass_straight_through() -> None:
     assert calls == [(scope, receive, send)]
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_the_limit_is_16_kib_a_body_of_16384_bytes_passes_and_16385_is_413(
+    declared: bool,
+) -> None:
+    """The documented limit, byte for byte: 16 KiB is imported, one byte more is refused."""
+    for size, status, body in [
+        (16 * 1024, 200, {"lines": 1}),
+        (16 * 1024 + 1, 413, {"detail": "Request body is larger than 16384 bytes"}),
+    ]:
+        data = json_body(size)
+        content = data if declared else iter([data[i : i + CHUNK] for i in range(0, size, CHUNK)])
+        response = client.post(
+            "/orders/import", content=content, headers={"content-type": "application/json"}
+        )
+        assert (response.status_code, response.json()) == (status, body), size
+
+
 # Mostly right around the limit, where an off-by-one would hide, plus anything up to 3x it.
 sizes = st.integers(LIMIT - 64, LIMIT + 64) | st.integers(len(ONE_LINE), 3 * LIMIT)
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from . import app as lesson_app
-from .app import CACHE_TTL_SECONDS, TTLCache, app, counters, get_clock, report_cache
+from .app import TTLCache, app, counters, get_clock, report_cache
 
 client = TestClient(app)
 
@@ -70,11 +70,11 @@ def test_different_reports_are_cached_separately() -> None:
 
 
 def test_a_cached_report_expires_exactly_at_its_ttl(clock: FakeClock) -> None:
-    """Served from the cache until TTL seconds have passed, rebuilt from that moment on."""
+    """Served from the cache until its TTL of 60 s has passed, rebuilt from that moment on."""
     assert client.get("/reports/3").json()["cached"] is False
-    clock.now += CACHE_TTL_SECONDS - 0.001
+    clock.now += 60 - 0.001
     assert client.get("/reports/3").json()["cached"] is True
-    clock.now += 0.001  # exactly TTL seconds after it was stored
+    clock.now += 0.001  # exactly 60 s after it was stored
     assert client.get("/reports/3").json()["cached"] is False
     assert counters.reports_built == 2
     assert client.get("/reports/3").json()["cached"] is True  # the rebuilt entry is cached again
@@ -89,6 +89,15 @@ def test_the_cache_evicts_the_least_recently_stored_entry_when_full() -> None:
     cache.put(3, 30, now=0)
     assert len(cache) == 2
     assert [cache.get(key, now=0) for key in (1, 2, 3)] == [11, None, 30]
+
+
+def test_the_report_cache_holds_at_most_1024_reports() -> None:
+    """The app's cache is bounded: storing a 1025th report evicts the first one stored."""
+    for report_id in range(1, 1026):
+        report_cache.put(report_id, report_id, now=0)
+    assert len(report_cache) == 1024
+    assert report_cache.get(1, now=0) is None, "the oldest entry was kept"
+    assert (report_cache.get(2, now=0), report_cache.get(1025, now=0)) == (2, 1025)
 
 
 def test_stats_report_the_work_counters() -> None:
@@ -122,9 +131,10 @@ def test_a_report_id_outside_the_documented_range_is_422_and_builds_nothing(
     assert counters.reports_built == before
 
 
-def test_the_lowest_and_highest_documented_report_ids_are_served() -> None:
-    """The edges themselves are valid: the OpenAPI minimum and maximum ids both get 200."""
-    for report_id in (LOWEST, HIGHEST):
-        response = client.get(f"/reports/{report_id}/uncached")
-        assert response.status_code == 200, response.text
-        assert response.json()["report_id"] == report_id
+@pytest.mark.parametrize("path", ["/reports/{}", "/reports/{}/uncached"])
+def test_report_ids_run_from_1_to_1_000_000_000(path: str) -> None:
+    """Ids 1 and 1 000 000 000 are served; 0 and 1 000 000 001 are 422; OpenAPI says so."""
+    assert (LOWEST, HIGHEST) == (1, 1_000_000_000), "the documented range changed"
+    for report_id, status in [(0, 422), (1, 200), (1_000_000_000, 200), (1_000_000_001, 422)]:
+        response = client.get(path.format(report_id))
+        assert response.status_code == status, (report_id, response.text)
