@@ -141,6 +141,7 @@ def test_importing_the_tool_measures_nothing(monkeypatch: pytest.MonkeyPatch) ->
         raise AssertionError("importing measure.py started a server")
 
     monkeypatch.setattr(testkit, "serve", no_server)
-    source = Path(__file__).with_name("measure.py").read_text(encoding="utf-8")
+    path = Path(__file__).with_name("measure.py")
     namespace = {"__name__": "lessons.34_performance.measure", "__package__": __package__}
-    exec(compile(source, "measure.py", "exec"), namespace)  # as an import would, not as -m
+    # As an import would run it, not as -m; under its real path, so coverage finds the source.
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
