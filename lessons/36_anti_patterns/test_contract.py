@@ -17,43 +17,47 @@ from .testing import RecordingMailer
 
 client = TestClient(app)
 
+
+def on_both_apps(
+    method: str, path: str, responses: dict[str, str]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """The same documented answers for a route of the /before app and of the /after app."""
+    return {(method, f"{prefix}{path}"): responses for prefix in ("/before", "/after")}
+
+
 # Every operation's documented answers: status -> description. Each error status is one the
 # route really returns (404 and 409 from the domain errors, 422 from validation).
 DOCUMENTED_RESPONSES = {
     ("get", "/health"): {"200": "Successful Response"},
-    **{
-        ("post", f"{prefix}/signup"): {
+    **on_both_apps(
+        "post",
+        "/signup",
+        {
             "201": "Successful Response",
             "409": "Email already registered",
             "422": "Validation Error",
-        }
-        for prefix in ("/before", "/after")
-    },
-    **{
-        ("get", f"{prefix}/users/{{user_id}}"): {
-            "200": "Successful Response",
-            "404": "No user",
-            "422": "Validation Error",
-        }
-        for prefix in ("/before", "/after")
-    },
-    **{
-        ("get", f"{prefix}/stock/{{sku}}"): {
-            "200": "Successful Response",
-            "404": "Unknown product",
-            "422": "Validation Error",
-        }
-        for prefix in ("/before", "/after")
-    },
-    **{
-        ("post", f"{prefix}/orders"): {
+        },
+    ),
+    **on_both_apps(
+        "get",
+        "/users/{user_id}",
+        {"200": "Successful Response", "404": "No user", "422": "Validation Error"},
+    ),
+    **on_both_apps(
+        "get",
+        "/stock/{sku}",
+        {"200": "Successful Response", "404": "Unknown product", "422": "Validation Error"},
+    ),
+    **on_both_apps(
+        "post",
+        "/orders",
+        {
             "201": "Successful Response",
             "404": "Unknown product",
             "409": "Not enough stock",
             "422": "Validation Error",
-        }
-        for prefix in ("/before", "/after")
-    },
+        },
+    ),
 }
 
 
