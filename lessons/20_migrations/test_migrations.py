@@ -314,13 +314,10 @@ def test_running_alembic_in_process_leaves_the_callers_logging_alone(
     ], "pytest's log capture (the caller's handler) no longer sees Alembic's log lines"
 
 
-def test_the_documented_command_line_migrates_from_the_repository_root(
-    config: Config, database_url: str
-) -> None:
-    """`alembic -c lessons/20_migrations/alembic.ini upgrade head` works, with its log lines."""
-    ini = "lessons/20_migrations/alembic.ini"
-    result = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", ini, "upgrade", "head"],
+def run_python(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python ARGS` in a new process at the repository root, migrating the test's database."""
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=REPO_ROOT,
         env={**os.environ, DATABASE_URL_ENV: database_url},
         capture_output=True,
@@ -328,6 +325,14 @@ def test_the_documented_command_line_migrates_from_the_repository_root(
         timeout=120,
         check=False,
     )
+
+
+def test_the_documented_command_line_migrates_from_the_repository_root(
+    config: Config, database_url: str
+) -> None:
+    """`alembic -c lessons/20_migrations/alembic.ini upgrade head` works, with its log lines."""
+    ini = "lessons/20_migrations/alembic.ini"
+    result = run_python(database_url, "-m", "alembic", "-c", ini, "upgrade", "head")
     assert result.returncode == 0, result.stderr
     # alembic.ini's logging applies on the command line (and only there).
     assert "Running upgrade  -> 0001" in result.stderr
@@ -354,15 +359,7 @@ log.warning("migrated; starting the app")
 
 def test_a_script_running_alembics_command_line_keeps_its_own_loggers(database_url: str) -> None:
     """alembic.ini's logging setup leaves loggers made before it working (no disabled loggers)."""
-    result = subprocess.run(
-        [sys.executable, "-c", DEPLOY_SCRIPT],
-        cwd=REPO_ROOT,
-        env={**os.environ, DATABASE_URL_ENV: database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python(database_url, "-c", DEPLOY_SCRIPT)
     assert result.returncode == 0, result.stderr
     assert "Running upgrade 0001 -> 0002" in result.stderr, "the command line logs its steps"
     assert "WARNI [deploy] migrated; starting the app" in result.stderr, (
