@@ -3,7 +3,7 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import String, event
 
 from . import naive
 from .app import app
@@ -110,6 +110,7 @@ def test_duplicate_email_is_409_on_create_and_on_update(database: Database) -> N
     conflict = {"detail": "Email already registered"}
     again = client.post("/users", json={"name": "Ann 2", "email": "ann@example.com"})
     assert (again.status_code, again.json()) == (409, conflict)
+    assert client.get("/users").json()["total"] == 2, "the refused POST added no row"
     steal = client.patch(f"/users/{bob['id']}", json={"email": "ann@example.com"})
     assert (steal.status_code, steal.json()) == (409, conflict)
     assert client.get(f"/users/{bob['id']}").json() == bob, "the failed update left no trace"
@@ -129,6 +130,9 @@ def test_names_are_1_to_100_characters(database: Database) -> None:
     for name, status in (("", 422), ("x", 201), ("x" * 100, 201), ("x" * 101, 422)):
         response = client.post("/users", json={"name": name, "email": f"{len(name)}@example.com"})
         assert response.status_code == status, f"a name of {len(name)} characters"
+    column_type = User.__table__.c.name.type
+    assert isinstance(column_type, String)
+    assert column_type.length == 100, "the column is VARCHAR(100): it holds what the API accepts"
 
 
 def test_list_is_paginated_in_id_order(database: Database) -> None:
@@ -167,9 +171,11 @@ def test_every_error_status_is_documented(database: Database) -> None:
     for operation, statuses in expected.items():
         assert declared[operation] == statuses, operation
     problem = {"$ref": "#/components/schemas/Problem"}
-    for method, status in (("get", "404"), ("patch", "404"), ("patch", "409")):
-        response = paths["/users/{user_id}"][method]["responses"][status]
-        assert response["content"]["application/json"]["schema"] == problem
+    for (method, path), statuses in expected.items():
+        for status in statuses & {"404", "409"}:  # every domain error, on every route
+            response = paths[path][method]["responses"][status]
+            schema = response["content"]["application/json"]["schema"]
+            assert schema == problem, f"{method.upper()} {path} {status}"
 
 
 def test_the_app_serves_the_database_its_lifespan_opens(database: Database) -> None:
@@ -224,3 +230,4 @@ def test_the_naive_variant_differs_only_in_its_ids() -> None:
     second = seed.get("/users", params={"limit": 1, "offset": 1}).json()
     assert ([u["id"] for u in second["items"]], second["total"]) == ([2], 2)
     assert seed.get("/users", params={"limit": 101}).status_code == 422
+    assert seed.get("/users", params={"offset": 10_001}).status_code == 422
