@@ -149,20 +149,21 @@ def test_the_app_behind_the_limit_gets_the_body_once_and_then_the_real_receive()
     ]
 
 
-def test_non_http_scopes_pass_straight_through() -> None:
-    """Lifespan (and WebSocket) traffic is not a request body: the middleware stays out of it."""
+@pytest.mark.parametrize("scope_type", ["lifespan", "websocket"])
+def test_non_http_scopes_pass_straight_through(scope_type: str) -> None:
+    """Lifespan and WebSocket traffic is not a request body: the middleware stays out of it."""
     calls: list[tuple[Scope, Receive, Send]] = []
 
     async def inner(scope: Scope, receive: Receive, send: Send) -> None:
         calls.append((scope, receive, send))
 
     async def receive() -> Message:
-        raise AssertionError("the middleware must not read lifespan messages")
+        raise AssertionError(f"the middleware must not read {scope_type} messages")
 
     async def send(message: Message) -> None:
-        raise AssertionError("the middleware must not send lifespan messages")
+        raise AssertionError(f"the middleware must not send {scope_type} messages")
 
-    scope = {"type": "lifespan", "asgi": {"version": "3.0"}}
+    scope = {"type": scope_type, "asgi": {"version": "3.0"}}
     asyncio.run(BodySizeLimit(inner, max_bytes=1)(scope, receive, send))
     assert calls == [(scope, receive, send)]
 
