@@ -42,17 +42,20 @@ async def user_not_found(request: Request, exc: UserNotFound) -> JSONResponse:
 
 @app.exception_handler(EmailTaken)
 async def email_taken(request: Request, exc: EmailTaken) -> JSONResponse:
-    return JSONResponse({"detail": "Email already registered"}, status_code=409)
+    return JSONResponse(
+        {"detail": "Email already registered"}, status_code=status.HTTP_409_CONFLICT
+    )
 
 
-@app.post("/users", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
+# Every route returns the ORM object and lets response_model=UserOut choose the fields sent.
+@app.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED, responses=CONFLICT)
 def create_user(
     payload: UserCreate, service: Service, request: Request, response: Response
-) -> UserOut:
+) -> User:
     user = service.create(payload)
     # 201 + Location: where the new resource lives (url_for builds it from the route name).
     response.headers["Location"] = str(request.url_for("read_user", user_id=user.id))
-    return UserOut.model_validate(user)
+    return user
 
 
 @app.get("/users", response_model=UserPage)
