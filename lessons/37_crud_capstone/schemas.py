@@ -45,9 +45,9 @@ class UserUpdate(BaseModel):
         return value
 
 
+# No from_attributes needed: FastAPI checks what a route returns against its response_model
+# reading the attributes itself, so the routes can return ORM User objects as they are.
 class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     name: str
     email: str
